@@ -1,0 +1,39 @@
+# Quick start: `make run` serves the demo town, `make test` runs the whole suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+STAMP := $(VENV)/.installed
+
+.PHONY: run test install env lint bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --disable-pip-version-check -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP) .env
+
+# Local secrets, made once: the field encryption key must not change while data exists.
+.env:
+	$(PYTHON) -c "import secrets; print(f'SECRET_KEY={secrets.token_urlsafe(48)}'); print(f'FIELD_ENCRYPTION_KEY={secrets.token_urlsafe(32)}'); print('DEBUG=false'); print('ALLOWED_HOSTS=127.0.0.1,localhost'); print('HTTPS=false')" > .env
+
+run: install
+	$(BIN)/dangjian migrate --noinput
+	$(BIN)/dangjian collectstatic --noinput -v0
+	$(BIN)/dangjian demo --seed 1 --if-empty
+	$(BIN)/dangjian demo-logins
+	$(BIN)/gunicorn dangjian.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --threads 4 --access-logfile -
+
+test: install
+	$(BIN)/dangjian collectstatic --noinput -v0
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+
+bench: install
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
+clean:
+	rm -rf $(VENV) var staticfiles

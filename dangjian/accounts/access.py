@@ -1,0 +1,152 @@
+"""The one place that decides who may see and change what.
+
+Access follows the organisation tree: an office (党建办) account runs its whole town, a 书记, 副书记
+or 组织委员 runs their organisation and everything below it, a 党建指导员 reads the branches they
+guide and gives 党课 there, a 党小组长 records attendance in their group, a 上级党委 account reads
+its subtree, and every member sees their own records. Views and API endpoints ask this module for
+the querysets they may show (so another branch's ids answer 404) and for object checks.
+"""
+
+from dataclasses import dataclass
+from functools import reduce
+from operator import or_
+
+from django.db.models import Q, QuerySet
+
+from dangjian.orgs.choices import MANAGING_TITLES, OrgKind, PositionTitle
+from dangjian.orgs.models import Organisation, Position
+
+
+@dataclass(frozen=True)
+class Access:
+    manage: tuple[str, ...] = ()  # org paths run by this user, with their subtrees
+    view: tuple[str, ...] = ()  # org paths readable by this user, with their subtrees (includes manage)
+    lecture: frozenset[int] = frozenset()  # org ids where the user may give 党课 as 党建指导员
+    lead_groups: frozenset[int] = frozenset()  # 党小组 ids the user leads
+    member_id: int | None = None
+    is_office: bool = False
+    is_oversight: bool = False
+
+    @property
+    def is_manager(self) -> bool:
+        return bool(self.manage)
+
+    @property
+    def is_instructor(self) -> bool:
+        return bool(self.lecture)
+
+    @property
+    def sees_many(self) -> bool:
+        """Whether this user looks at organisations other than just their own record."""
+        return bool(self.view)
+
+    def role_labels(self) -> list[str]:
+        labels = []
+        if self.is_office:
+            labels.append("党建办")
+        if self.is_oversight:
+            labels.append("上级党委")
+        if self.manage and not self.is_office:
+            labels.append("支部书记/组织委员")
+        if self.lecture:
+            labels.append("党建指导员")
+        if self.lead_groups:
+            labels.append("党小组长")
+        if self.member_id:
+            labels.append("党员")
+        return labels
+
+    def can_view_org(self, org: Organisation) -> bool:
+        return any(org.path.startswith(p) for p in self.view)
+
+    def can_manage_org(self, org: Organisation) -> bool:
+        return any(org.path.startswith(p) for p in self.manage)
+
+    def org_q(self, prefix: str = "", paths: tuple[str, ...] | None = None) -> Q:
+        """A filter for rows whose organisation (reached through `prefix`) lies in the given subtrees."""
+        paths = self.view if paths is None else paths
+        field = f"{prefix}path__startswith" if prefix else "path__startswith"
+        return reduce(or_, (Q(**{field: p}) for p in paths), Q(pk__in=[]))
+
+    def visible_orgs(self) -> QuerySet[Organisation]:
+        return Organisation.objects.filter(self.org_q())
+
+    def manageable_orgs(self) -> QuerySet[Organisation]:
+        return Organisation.objects.filter(self.org_q(paths=self.manage))
+
+    def member_q(self) -> Q:
+        q = self.org_q("org__") | self.org_q("dual_org__")
+        if self.member_id:
+            q |= Q(pk=self.member_id)
+        return q
+
+    def visible_members(self):
+        from dangjian.members.models import Member
+
+        return Member.objects.filter(self.member_q())
+
+    def can_view_member(self, member) -> bool:
+        return (
+            member.pk == self.member_id
+            or self.can_view_org(member.org)
+            or (member.dual_org_id is not None and self.can_view_org(member.dual_org))
+        )
+
+    def can_manage_member(self, member) -> bool:
+        return self.can_manage_org(member.org)
+
+    def can_see_sensitive(self, member) -> bool:
+        """Full ID and phone numbers: for the member themself and whoever runs their organisation."""
+        return member.pk == self.member_id or self.can_manage_member(member)
+
+
+ANONYMOUS = Access()
+
+
+def access_for(user) -> Access:
+    """The user's access, computed once per request (cached on the user object)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return ANONYMOUS
+    cached = getattr(user, "_dangjian_access", None)
+    if cached is None:
+        cached = _compute(user)
+        user._dangjian_access = cached
+    return cached
+
+
+def _compute(user) -> Access:
+    manage: set[str] = set()
+    view: set[str] = set()
+    lecture: set[int] = set()
+    groups: set[int] = set()
+    if user.kind == user.Kind.OFFICE and user.scope_org_id:
+        manage.add(user.scope_org.path)
+    if user.kind == user.Kind.OVERSIGHT and user.scope_org_id:
+        view.add(user.scope_org.path)
+    if user.member_id and user.member.is_active:
+        for position in Position.objects.current().filter(member_id=user.member_id).select_related("org"):
+            if position.title in MANAGING_TITLES:
+                manage.add(position.org.path)
+            elif position.title == PositionTitle.INSTRUCTOR:
+                view.add(position.org.path)
+                lecture.update(
+                    Organisation.objects.subtree(position.org)
+                    .exclude(kind=OrgKind.GROUP)
+                    .values_list("pk", flat=True)
+                )
+            elif position.title == PositionTitle.GROUP_LEADER:
+                groups.add(position.org_id)
+    return Access(
+        manage=_outermost(manage),
+        view=_outermost(view | manage),
+        lecture=frozenset(lecture),
+        lead_groups=frozenset(groups),
+        member_id=user.member_id if user.member_id and user.member.is_active else None,
+        is_office=user.kind == user.Kind.OFFICE,
+        is_oversight=user.kind == user.Kind.OVERSIGHT,
+    )
+
+
+def _outermost(paths: set[str]) -> tuple[str, ...]:
+    """Drop paths that lie inside another one, so filters stay short."""
+    return tuple(sorted(p for p in paths if not any(p != q and p.startswith(q) for q in paths)))

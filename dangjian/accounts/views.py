@@ -1,0 +1,49 @@
+import secrets
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from .access import access_for
+from .models import User
+
+
+class LoginForm(AuthenticationForm):
+    username = forms.CharField(label="手机号或用户名", max_length=150)
+    error_messages = {
+        "invalid_login": "手机号/用户名或密码不正确，请重新输入。连续输错多次将被暂时锁定。",
+        "inactive": "该账号已停用，请联系党建办。",
+    }
+
+
+def _initial_password() -> str:
+    # Readable on paper, strong enough for Django's validators; the member changes it after logging in.
+    return "Dj-" + secrets.token_urlsafe(8)
+
+
+@login_required
+@require_POST
+def member_account(request, pk: int):
+    """Open a login for a member (or reset its password); the new password is shown once."""
+    member = get_object_or_404(access_for(request.user).visible_members(), pk=pk)
+    if not request.user.has_perm("accounts.manage_account", member):
+        raise PermissionDenied
+    password = _initial_password()
+    with transaction.atomic():
+        user = User.objects.select_for_update().filter(member=member).first()
+        if user is None:
+            user = User(username=f"m{member.pk}", member=member, first_name=member.name)
+        user.is_active = True
+        user.set_password(password)
+        user.save()
+    messages.success(request, f"已为 {member.name} 开通/重置账号：用户名 {user.username}（也可用手机号登录），初始密码 {password}。请当面告知本人并提醒修改密码。")
+    return redirect(member)
+
+
+def locked_out(request, credentials=None, *args, **kwargs):
+    return render(request, "accounts/locked_out.html", status=429)

@@ -1,0 +1,26 @@
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.db.utils import DatabaseError
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+
+from dangjian.accounts.access import access_for
+
+
+@login_required
+def home(request):
+    access = access_for(request.user)
+    member = request.user.member if access.member_id else None
+    return render(request, "core/home.html", {"access": access, "member": member})
+
+
+@never_cache
+def healthz(request):
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class EvaluationsConfig(AppConfig):
+    name = "dangjian.evaluations"
+    verbose_name = "民主评议党员"

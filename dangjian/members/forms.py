@@ -1,0 +1,58 @@
+from django import forms
+
+from dangjian.orgs.choices import OrgKind
+from dangjian.orgs.forms import DateInput
+from dangjian.orgs.models import Organisation
+
+from .choices import ETHNICITIES
+from .models import Member
+
+
+class MemberForm(forms.ModelForm):
+    ethnicity = forms.ChoiceField(label="民族", choices=[(e, e) for e in ETHNICITIES], initial="汉族")
+
+    class Meta:
+        model = Member
+        fields = [
+            "name", "id_number", "gender", "ethnicity", "birth_date", "phone", "education", "work_unit",
+            "joined_on", "confirmed_on", "category", "status", "org", "group", "is_leading_cadre", "dual_org",
+        ]
+        widgets = {
+            "id_number": forms.TextInput(attrs={"autocomplete": "off", "maxlength": 18}),
+            "phone": forms.TextInput(attrs={"type": "tel", "maxlength": 11}),
+            "birth_date": DateInput(),
+            "joined_on": DateInput(),
+            "confirmed_on": DateInput(),
+        }
+
+    def __init__(self, *args, orgs, all_orgs, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["org"].queryset = orgs.filter(kind=OrgKind.BRANCH)
+        self.fields["group"].queryset = orgs.filter(kind=OrgKind.GROUP)
+        self.fields["dual_org"].queryset = all_orgs.exclude(kind=OrgKind.GROUP)
+        self.fields["status"].disabled = self.instance.pk is None
+        if self.instance.pk:
+            # Moving between branches is a 组织关系转接, kept as its own record.
+            self.fields["org"].disabled = True
+            self.fields["org"].help_text = "调整所在党支部请使用“组织关系转接”。"
+
+
+class TransferForm(forms.Form):
+    to_org = forms.ModelChoiceField(label="转入党支部", queryset=Organisation.objects.none())
+    transferred_on = forms.DateField(label="转接日期", widget=DateInput())
+    reason = forms.CharField(label="原因", max_length=200, required=False)
+
+    def __init__(self, *args, member: Member, orgs, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.member = member
+        self.fields["to_org"].queryset = orgs.filter(kind=OrgKind.BRANCH).exclude(pk=member.org_id)
+
+    def clean_transferred_on(self):
+        day = self.cleaned_data["transferred_on"]
+        if day < self.member.joined_on:
+            raise forms.ValidationError("转接日期不能早于入党日期。")
+        return day
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label="党员名册（.xlsx）", help_text="请使用本页提供的模板，单个文件不超过 10 MB。")

@@ -1,0 +1,294 @@
+"""Importing the member register from .xlsx: every problem named by row and column, all or nothing.
+
+Rows are matched to the register by ID number, so importing the same file twice changes nothing.
+"""
+
+import datetime as dt
+import re
+import zipfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import IO
+
+from django.db import transaction
+from django.utils import timezone
+from openpyxl import load_workbook
+from openpyxl.utils.exceptions import InvalidFileException
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from dangjian.core import idcard
+from dangjian.orgs.choices import OrgKind
+from dangjian.orgs.models import Organisation
+
+from .choices import Category, Education, Gender, Status
+from .models import Member, Transfer, problems
+
+
+class ImportRefused(Exception):
+    def __init__(self, problems: list["Problem"]):
+        super().__init__(f"{len(problems)} problems")
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class Problem:
+    row: int | None
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"第{self.row}行" if self.row else "文件"
+        return f"{where}{'「' + self.column + '」' if self.column else ''}：{self.message}"
+
+
+@dataclass
+class ImportResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    problems: list[Problem] = field(default_factory=list)
+
+
+def _labels(choices) -> dict[str, str]:
+    return {label: value for value, label in choices.choices}
+
+
+def parse_date(value) -> dt.date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    match = re.fullmatch(r"\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\s*", str(value))
+    if not match:
+        raise ValueError("日期格式应为 2020-07-01")
+    try:
+        return dt.date(*(int(g) for g in match.groups()))
+    except ValueError:
+        raise ValueError("不存在这一天，请核对日期") from None
+
+
+def _choice(mapping: dict[str, str], aliases: dict[str, str] | None = None) -> Callable[[object], str]:
+    def parse(value) -> str:
+        text = str(value or "").strip()
+        if not text:
+            return ""
+        text = (aliases or {}).get(text, text)
+        if text not in mapping:
+            raise ValueError(f"应为以下之一：{'、'.join(mapping)}")
+        return mapping[text]
+
+    return parse
+
+
+def _text(value) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value if value is not None else "").strip()
+
+
+def _yes_no(value) -> bool:
+    text = _text(value)
+    if text in ("", "否", "N", "n", "0"):
+        return False
+    if text in ("是", "Y", "y", "1"):
+        return True
+    raise ValueError("应填“是”或“否”")
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    attr: str
+    parse: Callable[[object], object]
+    required: bool = False
+    example: object = ""
+
+
+COLUMNS = [
+    Column("姓名", "name", _text, True, "张三"),
+    Column("身份证号", "id_number", lambda v: idcard.normalise(_text(v)), True, "110101198001010014"),
+    Column("性别", "gender", _choice(_labels(Gender)), False, "男"),
+    Column("民族", "ethnicity", _text, False, "汉族"),
+    Column("出生日期", "birth_date", parse_date, False, "1980-01-01"),
+    Column("手机号", "phone", _text, False, "13800000000"),
+    Column("学历", "education", _choice(_labels(Education)), False, "大学本科"),
+    Column("工作单位及职务", "work_unit", _text, False, "神鼎山镇人民政府 科员"),
+    Column("入党日期", "joined_on", parse_date, True, "2005-07-01"),
+    Column("转正日期", "confirmed_on", parse_date, False, "2006-07-01"),
+    Column("类别", "category", _choice(_labels(Category), {"正式": "正式党员", "预备": "预备党员"}), True, "正式党员"),
+    Column("状态", "status", _choice(_labels(Status), {"流动": "流动党员", "失联": "失联党员"}), False, "正常"),
+    Column("所在党支部代码", "org", _text, True, "SDS-JG01"),
+    Column("所在党小组代码", "group", _text, False, ""),
+    Column("党员领导干部", "is_leading_cadre", _yes_no, False, "否"),
+    Column("双重组织生活组织代码", "dual_org", _text, False, ""),
+]
+HEADERS = [c.header for c in COLUMNS]
+FIELD_HEADER = {c.attr: c.header for c in COLUMNS}
+NOTES = [
+    "每行一名党员；带 * 的列必须填写：" + "、".join(c.header for c in COLUMNS if c.required) + "。",
+    "身份证号按 GB 11643 校验；出生日期和性别可留空，将按身份证号填写。",
+    "日期格式：2020-07-01（也可用 2020/7/1、2020年7月1日）。",
+    "类别：正式党员 或 预备党员；状态：" + "、".join(Status.labels) + "（留空为“正常”）。",
+    "学历：" + "、".join(Education.labels) + "。",
+    "组织代码见“党组织”页面；只能导入到您负责的党组织。",
+    "按身份证号匹配：已登记的党员将被更新，重复导入同一文件不会产生变化。",
+    "文件中任何一处有误，整个文件都不会导入，请按提示逐条修改后重新上传。",
+]
+COMPARED = [c.attr for c in COLUMNS if c.attr not in ("org", "group", "dual_org")]
+
+
+def template_bytes() -> bytes:
+    from dangjian.core.xlsx import styled_template
+
+    headers = [c.header + ("*" if c.required else "") for c in COLUMNS]
+    return styled_template("党员名册", headers, NOTES, [c.example for c in COLUMNS])
+
+
+def read_rows(file: IO[bytes]) -> tuple[list[str], Iterable[tuple[int, tuple]]]:
+    try:
+        wb = load_workbook(file, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
+        raise ImportRefused([Problem(None, "", "文件不是有效的 Excel（.xlsx）表格，请使用模板填写后另存为 .xlsx 再上传。")]) from exc
+    ws = wb.worksheets[0]
+    rows = ws.iter_rows(values_only=True)
+    header = next(rows, None)
+    if not header:
+        raise ImportRefused([Problem(None, "", "表格是空的，第一行应为表头。")])
+    names = [str(h or "").strip().rstrip("*") for h in header]
+    return names, ((i, row) for i, row in enumerate(rows, start=2) if any(v not in (None, "") for v in row))
+
+
+def import_members(file: IO[bytes], allowed_orgs, user=None) -> ImportResult:
+    """Validate every row, then write all of them in one transaction; raise ImportRefused on any problem."""
+    names, rows = read_rows(file)
+    missing = [c.header for c in COLUMNS if c.required and c.header not in names]
+    if missing:
+        raise ImportRefused([Problem(1, h, "缺少必填列，请使用模板") for h in missing])
+    index = {name: i for i, name in enumerate(names) if name}
+    orgs = {o.code: o for o in Organisation.objects.all()}
+    allowed_ids = set(allowed_orgs.values_list("pk", flat=True))
+    found: list[Problem] = []
+    members: list[tuple[int, Member]] = []
+    seen: dict[str, int] = {}
+    for row_number, row in rows:
+        member, row_problems = _build(row_number, row, index, orgs, allowed_ids)
+        found.extend(row_problems)
+        if member is None:
+            continue
+        if member.id_number in seen:
+            found.append(Problem(row_number, "身份证号", f"与第{seen[member.id_number]}行重复"))
+            continue
+        seen[member.id_number] = row_number
+        members.append((row_number, member))
+    if not members and not found:
+        found.append(Problem(None, "", "表格中没有党员数据。"))
+    existing = _existing([m for _, m in members])
+    for row_number, member in members:
+        old = existing.get(member.id_number_hash)
+        if old is not None and old.org_id not in allowed_ids:
+            found.append(Problem(row_number, "身份证号", f"该党员已登记在{old.org}，不在您负责的组织内，请办理组织关系转接"))
+    if found:
+        raise ImportRefused(found)
+    return _write(members, existing, user)
+
+
+def _build(row_number, row, index, orgs, allowed_ids) -> tuple[Member | None, list[Problem]]:
+    found: list[Problem] = []
+    values: dict[str, object] = {}
+    for column in COLUMNS:
+        raw = row[index[column.header]] if column.header in index and index[column.header] < len(row) else None
+        try:
+            value = column.parse(raw)
+        except ValueError as exc:
+            found.append(Problem(row_number, column.header, str(exc)))
+            continue
+        if column.required and value in ("", None):
+            found.append(Problem(row_number, column.header, "必填，不能为空"))
+            continue
+        values[column.attr] = value
+    for attr in ("org", "group", "dual_org"):
+        code = values.get(attr)
+        if not code:
+            values[attr] = None
+            continue
+        org = orgs.get(code)
+        if org is None:
+            found.append(Problem(row_number, FIELD_HEADER[attr], f"组织代码“{code}”不存在"))
+            values[attr] = None
+        elif attr != "dual_org" and org.pk not in allowed_ids:
+            found.append(Problem(row_number, FIELD_HEADER[attr], f"“{org.name}”不在您负责的组织内"))
+            values[attr] = None
+        elif attr == "group" and org.kind != OrgKind.GROUP:
+            found.append(Problem(row_number, FIELD_HEADER[attr], f"“{org.name}”不是党小组"))
+            values[attr] = None
+        else:
+            values[attr] = org
+    if found and "id_number" not in values:
+        return None, found
+    member = Member(
+        **{k: v for k, v in values.items() if k not in ("org", "group", "dual_org")},
+        org=values.get("org"),
+        group=values.get("group"),
+        dual_org=values.get("dual_org"),
+    )
+    member.ethnicity = member.ethnicity or "汉族"
+    member.status = member.status or Status.NORMAL
+    if not idcard.problem(member.id_number):
+        member.birth_date = member.birth_date or idcard.birth_date(member.id_number)
+        member.gender = member.gender or idcard.gender(member.id_number)
+    if member.org is not None:
+        for attr, message in problems(member).items():
+            found.append(Problem(row_number, FIELD_HEADER.get(attr, attr), message.rstrip("。")))
+    if found:
+        return None, found
+    member.fill_derived()
+    return member, []
+
+
+def _existing(members: list[Member]) -> dict[str, Member]:
+    hashes = [m.id_number_hash for m in members]
+    found: dict[str, Member] = {}
+    for start in range(0, len(hashes), 500):
+        for m in Member.objects.filter(id_number_hash__in=hashes[start : start + 500]).select_related("org"):
+            found[m.id_number_hash] = m
+    return found
+
+
+@transaction.atomic
+def _write(members: list[tuple[int, Member]], existing: dict[str, Member], user) -> ImportResult:
+    result = ImportResult()
+    new: list[Member] = []
+    changed: list[Member] = []
+    for _, member in members:
+        old = existing.get(member.id_number_hash)
+        if old is None:
+            new.append(member)
+            continue
+        differs = [a for a in COMPARED if getattr(old, a) != getattr(member, a)]
+        differs += [a for a in ("org_id", "group_id", "dual_org_id") if getattr(old, a) != getattr(member, a)]
+        if not differs:
+            result.unchanged += 1
+            continue
+        member.pk = old.pk
+        member.created_at = old.created_at
+        changed.append(member)
+    if new:
+        bulk_create_with_history(new, Member, batch_size=1000, default_user=user)
+    if changed:
+        fields = [*COMPARED, "org", "group", "dual_org", "name_pinyin", "phone_hash"]
+        bulk_update_with_history(changed, Member, fields, batch_size=500, default_user=user)
+        today = timezone.localdate()
+        Transfer.objects.bulk_create(
+            Transfer(
+                member=m, from_org=existing[m.id_number_hash].org, to_org=m.org, transferred_on=today,
+                reason="名册导入时调整所在党支部", created_by=user,
+            )
+            for m in changed
+            if existing[m.id_number_hash].org_id != m.org_id
+        )
+    result.created, result.updated = len(new), len(changed)
+    return result
+
+

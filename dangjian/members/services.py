@@ -1,0 +1,22 @@
+import datetime as dt
+
+from django.db import transaction
+
+from dangjian.orgs.models import Organisation
+
+from .models import Member, Transfer
+
+
+@transaction.atomic
+def transfer(member: Member, to_org: Organisation, on: dt.date, reason: str, by) -> Transfer:
+    """Move a member to another branch in the town (组织关系转接), keeping the move on record."""
+    member = Member.objects.select_for_update().get(pk=member.pk)
+    record = Transfer.objects.create(
+        member=member, from_org=member.org, to_org=to_org, transferred_on=on, reason=reason, created_by=by
+    )
+    member.org = to_org
+    member.group = None  # the old branch's 党小组 does not follow the member
+    if member.dual_org_id == to_org.pk:
+        member.dual_org = None
+    member.save()
+    return record

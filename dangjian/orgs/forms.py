@@ -1,0 +1,53 @@
+from django import forms
+
+
+from .models import Organisation, Position
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class OrganisationForm(forms.ModelForm):
+    class Meta:
+        model = Organisation
+        fields = ["code", "name", "kind", "category", "parent", "founded_on", "dissolved_on"]
+        widgets = {"founded_on": DateInput(), "dissolved_on": DateInput()}
+
+    def __init__(self, *args, parents=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].queryset = parents if parents is not None else Organisation.objects.none()
+        self.fields["parent"].required = True
+
+
+class PositionForm(forms.ModelForm):
+    class Meta:
+        model = Position
+        fields = ["title", "member", "started_on", "ended_on"]
+        widgets = {"started_on": DateInput(), "ended_on": DateInput()}
+
+    def __init__(self, *args, org: Organisation, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.org = org
+        self.fields["member"].queryset = members.order_by("name_pinyin")
+        self.fields["member"].label_from_instance = lambda m: f"{m.name}（{m.org.name}）"
+        self.fields["member"].queryset = self.fields["member"].queryset.select_related("org")
+
+
+class EndPositionForm(forms.Form):
+    ended_on = forms.DateField(label="离任日期", widget=DateInput())
+
+    def __init__(self, *args, position: Position, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.position = position
+
+    def clean_ended_on(self):
+        ended_on = self.cleaned_data["ended_on"]
+        if ended_on < self.position.started_on:
+            raise forms.ValidationError("离任日期不能早于任职日期。")
+        return ended_on
+
+

@@ -1,0 +1,21 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from dangjian.api import api
+from dangjian.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("", include("dangjian.accounts.urls")),
+    path("orgs/", include("dangjian.orgs.urls")),
+    path("members/", include("dangjian.members.urls")),
+    path("meetings/", include("dangjian.meetings.urls")),
+    path("compliance/", include("dangjian.compliance.urls")),
+    path("evaluations/", include("dangjian.evaluations.urls")),
+    path("notifications/", include("dangjian.notifications.urls")),
+    path("api/", api.urls),
+    path("admin/", admin.site.urls),
+]
+
+admin.site.site_header = admin.site.site_title = "党组织生活管理平台 · 系统管理"
