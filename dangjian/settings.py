@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "dangjian.core",
     "dangjian.orgs",
+    "dangjian.rulebook",
     "dangjian.members",
     "dangjian.accounts",
     "dangjian.meetings",
@@ -170,3 +171,6 @@ LOGGING = {
 }
 
 SILENCED_SYSTEM_CHECKS: list[str] = []
+
+# Local rules files added on top of the notice's table (see docs/rules.md).
+RULES_FILES = env.list("RULES_FILES", default=[])
