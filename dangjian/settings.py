@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "dangjian.members",
     "dangjian.accounts",
     "dangjian.meetings",
+    "dangjian.talks",
     "dangjian.compliance",
     "dangjian.evaluations",
     "dangjian.notifications",

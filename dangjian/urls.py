@@ -11,6 +11,7 @@ urlpatterns = [
     path("orgs/", include("dangjian.orgs.urls")),
     path("members/", include("dangjian.members.urls")),
     path("meetings/", include("dangjian.meetings.urls")),
+    path("talks/", include("dangjian.talks.urls")),
     path("compliance/", include("dangjian.compliance.urls")),
     path("evaluations/", include("dangjian.evaluations.urls")),
     path("notifications/", include("dangjian.notifications.urls")),
