@@ -1,0 +1,436 @@
+"""The compliance engine: plain functions from the rulebook and plain facts to verdicts with reasons.
+
+Nothing here touches the database: `facts.py` loads `OrgFacts`, `ActivityFact` and `TalkCoverage`
+from the models, tests build them by hand. For every organisation × rule × period (month, quarter
+or year, as the rule says) the engine says whether the rule is met, what counted and what did not
+(and why), which records are missing, and where the rule comes from.
+
+Pro rata (成立或撤销于年中): only whole months the organisation existed in count. A period with no
+such month is not applicable; otherwise the minimum is scaled by those months and rounded up, e.g.
+党课 at least 4 a year for a branch founded on 2025-04-10 (8 whole months, May-December):
+ceil(4 × 8 / 12) = 3.
+"""
+
+import datetime as dt
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass, field
+
+from dangjian.rulebook.rulebook import Item, Rulebook
+
+from .periods import Period
+
+MET, UNMET, IN_PROGRESS, NOT_APPLICABLE = "met", "unmet", "in_progress", "not_applicable"
+STATUS_LABELS = {MET: "达标", UNMET: "未达标", IN_PROGRESS: "进行中", NOT_APPLICABLE: "不适用"}
+# Worst first: a cell summarising several verdicts takes the worst of them.
+SEVERITY = {UNMET: 0, IN_PROGRESS: 1, MET: 2, NOT_APPLICABLE: 3}
+
+
+@dataclass(frozen=True)
+class OrgFacts:
+    """What the engine needs to know about one organisation (a 党支部 or a 党小组)."""
+
+    id: int
+    code: str
+    name: str
+    kind: str  # "branch" or "group"
+    founded_on: dt.date = dt.date(2000, 1, 1)
+    dissolved_on: dt.date | None = None
+    has_committee: bool = False
+    group_count: int = 0  # 党小组 under a branch
+    parent_id: int | None = None
+    category: str = ""
+    general_id: int | None = None  # the 党总支 above a branch, if any
+
+
+@dataclass(frozen=True)
+class ActivityFact:
+    """One held activity: its kind is a rulebook item code, `records` the record kind codes uploaded."""
+
+    id: int
+    org_id: int
+    kind: str
+    date: dt.date
+    title: str = ""
+    records: frozenset[str] = frozenset()
+    speaker: str = ""
+    speaker_allowed: bool | None = None  # None where the rule names no leaders
+    quorum_met: bool | None = None  # None where the activity took no vote
+    late_entry: bool = False
+
+
+@dataclass(frozen=True)
+class TalkCoverage:
+    """谈心谈话 of one branch and year: the secretary's expected partners and those talked with."""
+
+    org_id: int
+    year: int
+    expected: tuple[str, ...]
+    talked: tuple[str, ...]
+    has_secretary: bool = True
+
+
+@dataclass
+class ActivityNote:
+    id: int
+    title: str
+    date: str
+    counted: bool
+    why: list[str] = field(default_factory=list)
+    missing_records: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Verdict:
+    rule: str
+    rule_name: str
+    org: str
+    org_name: str
+    org_id: int
+    period: str
+    period_kind: str
+    status: str
+    required: int
+    counted: int
+    due: str
+    days_remaining: int
+    counted_activities: list[ActivityNote] = field(default_factory=list)
+    not_counted: list[ActivityNote] = field(default_factory=list)
+    missing_records: list[str] = field(default_factory=list)
+    reasons: list[str] = field(default_factory=list)
+    forecast: str = ""
+    source: str = ""
+    rules_version: str = ""
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+    @property
+    def owed(self) -> int:
+        return max(self.required - self.counted, 0)
+
+    def as_json(self) -> dict:
+        return asdict(self)
+
+
+def active_months(org: OrgFacts, period: Period) -> int:
+    """Whole months of the period the organisation existed in (from founding to dissolution)."""
+    count = 0
+    for start in period.month_starts():
+        end = Period.of("month", start).end
+        if org.founded_on <= start and (org.dissolved_on is None or org.dissolved_on >= end):
+            count += 1
+    return count
+
+
+def periods_for(item: Item, year: int, as_of: dt.date, within: Period | None = None) -> list[Period]:
+    """The rule's periods of the year that have started by `as_of` (and overlap `within`, if given)."""
+    found = [p for p in Period.of_year(item.frequency.period, year) if p.has_started(as_of)]
+    return [p for p in found if within is None or p.overlaps(within)]
+
+
+def verdicts(
+    orgs: Iterable[OrgFacts],
+    rulebook: Rulebook,
+    records: Iterable[ActivityFact],
+    as_of: dt.date,
+    *,
+    year: int,
+    talks: Iterable[TalkCoverage] = (),
+    within: Period | None = None,
+    rules: Iterable[str] | None = None,
+    evaluated_kinds: Iterable[str] | None = None,
+) -> list[Verdict]:
+    """Verdicts for every organisation × rule × period of `year` started by `as_of`.
+
+    `within` keeps only periods overlapping it (e.g. the months of 2025-Q1); `rules` only those codes.
+    `evaluated_kinds` names the non-activity items some module records; the others say so instead of
+    reporting an unmet rule nobody could have recorded.
+    """
+    return list(
+        iter_verdicts(
+            orgs,
+            rulebook,
+            records,
+            as_of,
+            year=year,
+            talks=talks,
+            within=within,
+            rules=rules,
+            evaluated_kinds=evaluated_kinds,
+        )
+    )
+
+
+def iter_verdicts(
+    orgs, rulebook, records, as_of, *, year, talks=(), within=None, rules=None, evaluated_kinds=None
+) -> Iterator[Verdict]:
+    by_org: dict[tuple[int, str], list[ActivityFact]] = defaultdict(list)
+    for fact in records:
+        if fact.date.year == year:
+            by_org[fact.org_id, fact.kind].append(fact)
+    coverage = {(t.org_id, t.year): t for t in talks}
+    yield from evaluate(
+        orgs,
+        rulebook,
+        by_org,
+        coverage,
+        as_of,
+        year=year,
+        within=within,
+        rules=rules,
+        evaluated_kinds=evaluated_kinds,
+    )
+
+
+def evaluate(
+    orgs, rulebook, by_org, coverage, as_of, *, year, within=None, rules=None, evaluated_kinds=None
+) -> Iterator[Verdict]:
+    """Like `iter_verdicts`, over activities already grouped by (org id, kind): lets callers stream orgs."""
+    wanted = None if rules is None else set(rules)
+    items = [i for i in rulebook.items.values() if wanted is None or i.code in wanted]
+    evaluated = None if evaluated_kinds is None else set(evaluated_kinds)
+    for org in orgs:
+        for item in items:
+            if (item.applies_to == "group") != (org.kind == "group"):
+                if item.applies_to == "group" and org.group_count == 0:
+                    yield _not_applicable_year(
+                        org, item, rulebook, year, "本支部未设党小组，党小组会不适用。"
+                    )
+                continue
+            if item.frequency.period == "none":
+                yield _not_applicable_year(
+                    org, item, rulebook, year, f"{item.name}按需开展（附件1未规定次数），不作频次检查。"
+                )
+                continue
+            if item.applies_to == "branch_with_committee" and not org.has_committee:
+                yield _not_applicable_year(
+                    org,
+                    item,
+                    rulebook,
+                    year,
+                    f"本支部未设支部委员会（正式党员不足规定人数），{item.name}不适用。",
+                )
+                continue
+            for period in periods_for(item, year, as_of, within):
+                yield _verdict(
+                    org,
+                    item,
+                    period,
+                    rulebook,
+                    by_org.get((org.id, item.code), ()),
+                    coverage.get((org.id, year)),
+                    as_of,
+                    evaluated,
+                )
+
+
+def _base(org: OrgFacts, item: Item, period: Period, rulebook: Rulebook, as_of: dt.date, **kw) -> Verdict:
+    return Verdict(
+        rule=item.code,
+        rule_name=item.name,
+        org=org.code,
+        org_name=org.name,
+        org_id=org.id,
+        period=period.label,
+        period_kind=period.kind,
+        due=period.end.isoformat(),
+        days_remaining=period.days_remaining(as_of) if period.is_running(as_of) else 0,
+        source=item.source,
+        rules_version=rulebook.version,
+        **kw,
+    )
+
+
+def _not_applicable_year(org, item, rulebook, year, reason) -> Verdict:
+    period = Period(year, 1, "year")
+    return Verdict(
+        rule=item.code,
+        rule_name=item.name,
+        org=org.code,
+        org_name=org.name,
+        org_id=org.id,
+        period=period.label,
+        period_kind="year",
+        status=NOT_APPLICABLE,
+        required=0,
+        counted=0,
+        due=period.end.isoformat(),
+        days_remaining=0,
+        reasons=[reason],
+        source=item.source,
+        rules_version=rulebook.version,
+    )
+
+
+def _verdict(org, item, period, rulebook, facts, talk, as_of, evaluated) -> Verdict:
+    months = active_months(org, period)
+    if months == 0:
+        when = (
+            f"该组织{org.founded_on:%Y年%m月%d日}成立"
+            if org.founded_on > period.start
+            else f"该组织已于{org.dissolved_on:%Y年%m月%d日}撤销"
+        )
+        return _base(
+            org,
+            item,
+            period,
+            rulebook,
+            as_of,
+            status=NOT_APPLICABLE,
+            required=0,
+            counted=0,
+            reasons=[f"{when}，{period.name}内无整月存续，不作要求。"],
+        )
+    if not item.activity and evaluated is not None and item.code not in evaluated:
+        return _base(
+            org,
+            item,
+            period,
+            rulebook,
+            as_of,
+            status=NOT_APPLICABLE,
+            required=0,
+            counted=0,
+            reasons=[f"{item.name}的记录尚未在本平台登记，暂不检查。"],
+        )
+    required = item.frequency.min
+    reasons: list[str] = []
+    if months < period.months:
+        required = math.ceil(item.frequency.min * months / period.months)
+        reasons.append(
+            f"该组织在{period.name}仅存续{months}个整月，应开展{item.frequency.min}次按{months}/{period.months}"
+            f"折算为{required}次（向上取整）。"
+        )
+    if item.frequency.per == "secretary_with_each_member":
+        return _talk_verdict(org, item, period, rulebook, talk, as_of, reasons)
+    return _count_verdict(org, item, period, rulebook, facts, as_of, required, reasons)
+
+
+def _count_verdict(org, item, period, rulebook, facts, as_of, required, reasons) -> Verdict:
+    counted: list[ActivityNote] = []
+    not_counted: list[ActivityNote] = []
+    missing: list[str] = []
+    for fact in sorted(
+        (f for f in facts if period.contains(f.date) and f.date <= as_of), key=lambda f: (f.date, f.id)
+    ):
+        note = ActivityNote(fact.id, fact.title or item.name, fact.date.isoformat(), True)
+        if item.leaders and fact.speaker_allowed is False:
+            note.counted = False
+            leaders = "或".join(_LEADER_NAMES.get(t, t) for t in item.leaders)
+            note.why.append(f"主讲人{fact.speaker or ''}不是{leaders}，不计入次数。")
+        if fact.quorum_met is False:
+            note.why.append("到会的有表决权党员未超过半数，会议表决无效。")
+        note.missing_records = _missing_records(item, fact, rulebook)
+        if note.missing_records:
+            note.why.append("缺少记录：" + "、".join(note.missing_records) + "。")
+        if fact.late_entry:
+            note.why.append("该活动为补录。")
+        (counted if note.counted else not_counted).append(note)
+        if note.counted:
+            missing.extend(m for m in note.missing_records if m not in missing)
+    status = _status(len(counted), required, period, as_of)
+    verdict = _base(
+        org,
+        item,
+        period,
+        rulebook,
+        as_of,
+        status=status,
+        required=required,
+        counted=len(counted),
+        counted_activities=counted,
+        not_counted=not_counted,
+        missing_records=missing,
+    )
+    verdict.reasons = reasons + _count_reasons(item, period, verdict, as_of)
+    if status == IN_PROGRESS:
+        verdict.forecast = (
+            f"{period.this_name}还需召开{item.name}{verdict.owed}次，剩余{verdict.days_remaining}天"
+        )
+    return verdict
+
+
+_LEADER_NAMES = {"secretary": "书记", "deputy": "副书记", "instructor": "党建指导员", "organiser": "组织委员"}
+
+
+def _missing_records(item: Item, fact: ActivityFact, rulebook: Rulebook) -> list[str]:
+    if item.stages:
+        return [
+            f"{stage.name}·{rulebook.record_name(code)}"
+            for stage in item.stages
+            for code in stage.records
+            if code not in fact.records
+        ]
+    return [rulebook.record_name(code) for code in item.records if code not in fact.records]
+
+
+def _status(counted: int, required: int, period: Period, as_of: dt.date) -> str:
+    if counted >= required:
+        return MET
+    return IN_PROGRESS if period.is_running(as_of) else UNMET
+
+
+def _count_reasons(item, period, v: Verdict, as_of) -> list[str]:
+    reasons = [
+        f"{period.name}应开展{item.name}{v.required}次（{item.frequency.text}），已开展并计入{v.counted}次。"
+    ]
+    if v.not_counted:
+        reasons.append(
+            f"另有{len(v.not_counted)}次不计入："
+            + "；".join(f"{n.date}「{n.title}」{''.join(n.why[:1])}" for n in v.not_counted)
+        )
+    if v.status == UNMET:
+        reasons.append(f"{period.name}已结束，尚差{v.owed}次，未达标。")
+    elif v.status == IN_PROGRESS:
+        reasons.append(f"期间尚未结束（至{period.end:%Y年%m月%d日}），还需{v.owed}次。")
+    if v.missing_records:
+        reasons.append("已开展的活动缺少记录：" + "、".join(v.missing_records) + "。")
+    flagged = [n for n in v.counted_activities if any("表决无效" in w for w in n.why)]
+    if flagged:
+        reasons.append(
+            "、".join(n.date for n in flagged) + "的会议未达到法定到会人数，表决事项需重新召开会议。"
+        )
+    return reasons
+
+
+def _talk_verdict(org, item, period, rulebook, talk: TalkCoverage | None, as_of, reasons) -> Verdict:
+    if talk is None or not talk.has_secretary:
+        status = IN_PROGRESS if period.is_running(as_of) else UNMET
+        reasons = [*reasons, "本支部未配备书记或没有谈心谈话记录，无法开展书记与党员的谈心谈话。"]
+        return _base(
+            org, item, period, rulebook, as_of, status=status, required=0, counted=0, reasons=reasons
+        )
+    talked = set(talk.talked)
+    pending = [name for name in talk.expected if name not in talked]
+    required, done = len(talk.expected), len(talk.expected) - len(pending)
+    status = _status(done, required, period, as_of)
+    reasons = [
+        *reasons,
+        f"书记每年应与每名支部委员和党员谈心谈话至少1次（{item.frequency.threshold_source}）"
+        f"应谈{required}人，已谈{done}人。",
+    ]
+    if pending:
+        reasons.append(
+            "尚未谈话：" + "、".join(pending[:20]) + (f"等{len(pending)}人。" if len(pending) > 20 else "。")
+        )
+    verdict = _base(
+        org, item, period, rulebook, as_of, status=status, required=required, counted=done, reasons=reasons
+    )
+    if status == IN_PROGRESS:
+        verdict.forecast = f"本年度书记还需与{len(pending)}名党员谈心谈话，剩余{verdict.days_remaining}天"
+    return verdict
+
+
+def summarise(group: list[Verdict]) -> str:
+    """The status shown for several verdicts (the months of a quarter, a branch's 党小组): the worst."""
+    if not group:
+        return NOT_APPLICABLE
+    return min((v.status for v in group), key=SEVERITY.__getitem__)
+
+
+def forecasts(found: Iterable[Verdict]) -> list[Verdict]:
+    """Running periods with something still owed, soonest due first."""
+    return sorted((v for v in found if v.status == IN_PROGRESS and v.forecast), key=lambda v: (v.due, v.rule))
