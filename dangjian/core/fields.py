@@ -7,7 +7,7 @@ class EncryptedCharField(models.TextField):
     """A text value stored encrypted; reads give the clear value back."""
 
     def from_db_value(self, value, expression, connection):
-        return None if value in (None, "") else crypto.decrypt(value)
+        return value if value in (None, "") else crypto.decrypt(value)
 
     def get_prep_value(self, value):
         value = super().get_prep_value(value)

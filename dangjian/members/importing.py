@@ -108,7 +108,7 @@ class Column:
 
 COLUMNS = [
     Column("姓名", "name", _text, True, "张三"),
-    Column("身份证号", "id_number", lambda v: idcard.normalise(_text(v)), True, "110101198001010014"),
+    Column("身份证号", "id_number", lambda v: idcard.normalise(_text(v)), True, "110101198001010010"),
     Column("性别", "gender", _choice(_labels(Gender)), False, "男"),
     Column("民族", "ethnicity", _text, False, "汉族"),
     Column("出生日期", "birth_date", parse_date, False, "1980-01-01"),
@@ -238,9 +238,8 @@ def _build(row_number, row, index, orgs, allowed_ids) -> tuple[Member | None, li
     if not idcard.problem(member.id_number):
         member.birth_date = member.birth_date or idcard.birth_date(member.id_number)
         member.gender = member.gender or idcard.gender(member.id_number)
-    if member.org is not None:
-        for attr, message in problems(member).items():
-            found.append(Problem(row_number, FIELD_HEADER.get(attr, attr), message.rstrip("。")))
+    for attr, message in problems(member).items():
+        found.append(Problem(row_number, FIELD_HEADER.get(attr, attr), message.rstrip("。")))
     if found:
         return None, found
     member.fill_derived()
