@@ -1,0 +1,154 @@
+"""The rules of 民主评议党员 as plain functions over data: who takes part, proposals, the tally."""
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+from dangjian.members.choices import Category, Status
+
+from .ruleset import BASIC, EXCELLENT, GRADE_CODES, QUALIFIED, UNQUALIFIED, EvaluationRules
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Whether a member is graded, writes a self-evaluation and votes, and why not."""
+
+    graded: bool
+    writes_self: bool
+    votes: bool
+    reason: str = ""
+
+
+def discipline_exclusion(member, on: dt.date) -> bool:
+    """Whether the member is under 留党察看 on the day (no vote, no grading).
+
+    There is no discipline register yet: the discipline module plugs in here and until then nobody is.
+    """
+    return False
+
+
+def standing(member, on: dt.date, rules: EvaluationRules) -> Standing:
+    """A member's part in the campaign of their branch, by the rules data."""
+    if member.status != Status.NORMAL:
+        reason = rules.status_reasons.get(member.status, f"{member.get_status_display()}，本次不参加评议。")
+        return Standing(graded=False, writes_self=False, votes=False, reason=reason)
+    if discipline_exclusion(member, on):
+        return Standing(graded=False, writes_self=True, votes=False, reason=rules.discipline_reason)
+    if member.category == Category.PROBATIONARY:
+        if (on - member.joined_on).days < rules.probationary_min_days:
+            return Standing(graded=False, writes_self=True, votes=False, reason=rules.probationary_reason)
+        # A probation extended beyond a year: graded like the others, still without a vote (党章第七条).
+        return Standing(graded=True, writes_self=True, votes=False)
+    return Standing(graded=True, writes_self=True, votes=True)
+
+
+def proposed_grade(counts: dict[str, int], ballots: int, rules: EvaluationRules) -> str:
+    """The grade the votes suggest (the branch decides): thresholds from the rules data, worst first."""
+    if ballots <= 0:
+        return ""
+    share = {code: Fraction(counts.get(code, 0), ballots) for code in GRADE_CODES}
+    p = rules.proposal
+    if share[UNQUALIFIED] > Fraction(p.unqualified_share_over).limit_denominator(10_000):
+        return UNQUALIFIED
+    if share[UNQUALIFIED] + share[BASIC] > Fraction(p.basic_share_over).limit_denominator(10_000):
+        return BASIC
+    if share[EXCELLENT] > Fraction(p.excellent_share_over).limit_denominator(10_000):
+        return EXCELLENT
+    return QUALIFIED
+
+
+def excellent_limit(graded: int, rules: EvaluationRules) -> int | None:
+    """How many members may be 优秀 at most (None: no cap in the rules)."""
+    if rules.excellent_cap_share is None:
+        return None
+    return int(Fraction(rules.excellent_cap_share).limit_denominator(10_000) * graded)
+
+
+@dataclass
+class MemberTally:
+    member_id: int
+    counts: dict[str, int]
+    ballots: int
+    proposed: str
+    shares: dict[str, float] = field(default_factory=dict)
+    comments: list[str] = field(default_factory=list)
+    capped: bool = False  # proposed 优秀 by the votes, moved to 合格 by the cap
+
+
+@dataclass
+class Tally:
+    ballots: int
+    members: list[MemberTally]
+    excellent_limit: int | None
+    small_group: bool
+    rules_version: str
+
+
+def tally(
+    member_ids: list[int], grades: list[tuple[int, str, str]], ballots: int, rules: EvaluationRules
+) -> Tally:
+    """Count grades per member from (member id, grade, comment) rows and propose a grade for each.
+
+    When more members are proposed 优秀 than the cap allows, those with the most 优秀 votes keep the
+    proposal and the rest are proposed 合格, marked as capped.
+    """
+    counts: dict[int, Counter] = {m: Counter() for m in member_ids}
+    comments: dict[int, list[str]] = {m: [] for m in member_ids}
+    for member_id, grade, comment in grades:
+        if member_id in counts:
+            counts[member_id][grade] += 1
+            if comment:
+                comments[member_id].append(comment)
+    rows = []
+    for m in member_ids:
+        c = {code: counts[m][code] for code in GRADE_CODES}
+        rows.append(
+            MemberTally(
+                member_id=m,
+                counts=c,
+                ballots=ballots,
+                proposed=proposed_grade(c, ballots, rules),
+                shares={code: (c[code] / ballots if ballots else 0.0) for code in GRADE_CODES},
+                comments=sorted(comments[m]),  # sorted, so the order does not follow the ballots'
+            )
+        )
+    limit = excellent_limit(len(member_ids), rules)
+    if limit is not None:
+        excellent = sorted((r for r in rows if r.proposed == EXCELLENT), key=lambda r: -r.counts[EXCELLENT])
+        for r in excellent[limit:]:
+            r.proposed, r.capped = QUALIFIED, True
+    return Tally(
+        ballots=ballots,
+        members=rows,
+        excellent_limit=limit,
+        small_group=0 < ballots < rules.min_ballots,
+        rules_version=rules.version,
+    )
+
+
+def ballot_problems(grades: dict[int, str], evaluated: set[int], rules: EvaluationRules) -> list[str]:
+    """What is wrong with a ballot's grades (member id -> grade), in Chinese."""
+    problems = []
+    unknown = set(grades) - evaluated
+    if unknown:
+        problems.append("测评表中有不属于本次评议的党员，请刷新页面后重新填写。")
+    if any(g not in GRADE_CODES for g in grades.values()):
+        problems.append("等次只能是优秀、合格、基本合格或不合格。")
+    missing = evaluated - set(grades)
+    if missing and rules.require_complete:
+        problems.append(f"还有 {len(missing)} 名党员未评定等次，请对每名参评党员都选择一个等次后再提交。")
+    if not grades:
+        problems.append("测评表是空的，请为参评党员选择等次。")
+    return problems
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    for d in (day.day, 30, 29, 28):
+        try:
+            return dt.date(year, month, d)
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")

@@ -1,0 +1,244 @@
+"""民主评议党员: a branch's yearly campaign, self-evaluations, secret ballots and the branch's decisions.
+
+Secrecy: `VoterRight` says who may vote and whether they have; `Ballot` and `BallotGrade` say what was
+voted and carry nothing that leads back to a voter (random UUID keys, no user, no time, no order).
+Neither ballot model keeps simple_history, whose rows would record the time and the user.
+"""
+
+import uuid
+
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from .ruleset import GRADE_CODES
+
+GRADE_CHOICES = list(zip(GRADE_CODES, ("优秀", "合格", "基本合格", "不合格"), strict=True))
+
+
+class Campaign(models.Model):
+    """A branch's 民主评议党员 for one year, with its stages."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "准备中"
+        OPEN = "open", "进行中"
+        CLOSED = "closed", "测评已结束"
+        DECIDED = "decided", "已评定"
+
+    org = models.ForeignKey(
+        "orgs.Organisation",
+        verbose_name="党支部",
+        on_delete=models.PROTECT,
+        related_name="evaluation_campaigns",
+    )
+    year = models.PositiveSmallIntegerField("评议年度")
+    status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.DRAFT)
+    self_opens_on = models.DateField("个人自评开始")
+    self_closes_on = models.DateField("个人自评截止")
+    vote_opens_on = models.DateField("互评测评开始")
+    vote_closes_on = models.DateField("互评测评截止")
+    allow_public = models.BooleanField("群众代表参加民主测评", default=False)
+    meeting_date = models.DateField("党员大会日期", null=True, blank=True)
+    meeting_title = models.CharField("党员大会名称", max_length=100, blank=True)
+    rules_version = models.CharField("规则版本", max_length=40, editable=False)
+    created_by = models.ForeignKey(
+        "accounts.User", verbose_name="创建人", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "民主评议"
+        ordering = ["-year", "org__path"]
+        constraints = [models.UniqueConstraint(fields=["org", "year"], name="one_evaluation_per_branch_year")]
+
+    def __str__(self) -> str:
+        return f"{self.org} {self.year}年度民主评议党员"
+
+    def get_absolute_url(self) -> str:
+        return reverse("evaluations:detail", args=[self.pk])
+
+    @property
+    def vote_is_closed(self) -> bool:
+        """Whether the ballot has closed: by the secretary's action, or after its last day."""
+        return self.status in (self.Status.CLOSED, self.Status.DECIDED) or (
+            self.status == self.Status.OPEN and timezone.localdate() > self.vote_closes_on
+        )
+
+    @property
+    def vote_is_open(self) -> bool:
+        today = timezone.localdate()
+        return self.status == self.Status.OPEN and self.vote_opens_on <= today <= self.vote_closes_on
+
+    @property
+    def self_is_open(self) -> bool:
+        today = timezone.localdate()
+        return self.status == self.Status.OPEN and self.self_opens_on <= today <= self.self_closes_on
+
+    @property
+    def meeting_held(self) -> bool:
+        return self.meeting_date is not None and self.meeting_date <= timezone.localdate()
+
+
+class Participant(models.Model):
+    """A member of the branch in the campaign (参评党员): graded, or excluded with the reason."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="participants")
+    member = models.ForeignKey(
+        "members.Member", verbose_name="党员", on_delete=models.PROTECT, related_name="+"
+    )
+    graded = models.BooleanField("参加等次评定", default=True)
+    writes_self = models.BooleanField("参加个人自评", default=True)
+    excluded_reason = models.CharField("不参评原因", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "参评党员"
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "member"], name="one_participant_per_campaign")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member_id}@{self.campaign_id}"
+
+
+class SelfEvaluation(models.Model):
+    """A member's 个人自评 (自评表): saved as a draft, then submitted."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="self_evaluations")
+    member = models.ForeignKey(
+        "members.Member", verbose_name="党员", on_delete=models.PROTECT, related_name="+"
+    )
+    study = models.TextField("学习和思想情况", blank=True)
+    duties = models.TextField("履行党员义务、发挥作用情况", blank=True)
+    shortcomings = models.TextField("存在的不足", blank=True)
+    plans = models.TextField("努力方向和改进措施", blank=True)
+    self_grade = models.CharField("自评等次", max_length=16, choices=GRADE_CHOICES, blank=True)
+    submitted_on = models.DateField("提交日期", null=True, blank=True)
+    updated_at = models.DateTimeField("最后保存", auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "个人自评"
+        constraints = [models.UniqueConstraint(fields=["campaign", "member"], name="one_self_evaluation")]
+
+    def __str__(self) -> str:
+        return f"个人自评 {self.member_id}@{self.campaign_id}"
+
+    @property
+    def submitted(self) -> bool:
+        return self.submitted_on is not None
+
+
+class VoterRight(models.Model):
+    """Who may vote in a campaign and whether they have: a full member, or a one-time code for a 群众代表.
+
+    Kept apart from the ballots; nothing here says which ballot was theirs.
+    """
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="voter_rights")
+    member = models.ForeignKey(
+        "members.Member",
+        verbose_name="党员",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    code = models.CharField("测评码", max_length=16, null=True, blank=True, unique=True)
+    has_voted = models.BooleanField("已投票", default=False)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "投票资格"
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "member"], name="one_right_per_member"),
+            models.CheckConstraint(
+                condition=models.Q(member__isnull=False, code__isnull=True)
+                | models.Q(member__isnull=True, code__isnull=False),
+                name="right_is_member_or_code",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return "投票资格"
+
+
+class Ballot(models.Model):
+    """One voter's 测评表 in a campaign: no voter, no account, no time, a random key."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="ballots")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "测评票"
+
+    def __str__(self) -> str:
+        return "测评票"
+
+
+class BallotGrade(models.Model):
+    """The grade a ballot gives one evaluated member, with an optional comment."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    ballot = models.ForeignKey(Ballot, on_delete=models.CASCADE, related_name="grades")
+    evaluated = models.ForeignKey(
+        "members.Member", verbose_name="被评党员", on_delete=models.PROTECT, related_name="+"
+    )
+    grade = models.CharField("等次", max_length=16, choices=GRADE_CHOICES)
+    comment = models.CharField("意见建议", max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "测评等次"
+        constraints = [
+            models.UniqueConstraint(fields=["ballot", "evaluated"], name="one_grade_per_ballot_member")
+        ]
+
+    def __str__(self) -> str:
+        return "测评等次"
+
+
+class Decision(models.Model):
+    """The branch's 组织评定 of a member, with its reasons, as adopted by the 党员大会."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="decisions")
+    member = models.ForeignKey(
+        "members.Member", verbose_name="党员", on_delete=models.PROTECT, related_name="+"
+    )
+    proposed_grade = models.CharField("测评建议等次", max_length=16, choices=GRADE_CHOICES, blank=True)
+    grade = models.CharField("评定等次", max_length=16, choices=GRADE_CHOICES)
+    reason = models.TextField("评定理由", blank=True)
+    decided_on = models.DateField("评定日期")
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "组织评定"
+        constraints = [models.UniqueConstraint(fields=["campaign", "member"], name="one_decision_per_member")]
+
+    def __str__(self) -> str:
+        return f"组织评定 {self.member_id}@{self.campaign_id}"
+
+
+class Disposal(models.Model):
+    """The measure for a member determined 不合格 (限期改正, 劝其退党, 除名), with deadline and follow-up."""
+
+    class FollowUp(models.TextChoices):
+        PENDING = "pending", "待落实"
+        ONGOING = "ongoing", "落实中"
+        DONE = "done", "已完成"
+        ESCALATED = "escalated", "未改正，需进一步处置"
+
+    decision = models.OneToOneField(
+        Decision, verbose_name="组织评定", on_delete=models.CASCADE, related_name="disposal"
+    )
+    measure = models.CharField("处置措施", max_length=16)
+    deadline = models.DateField("期限")
+    follow_up = models.CharField(
+        "落实情况", max_length=16, choices=FollowUp.choices, default=FollowUp.PENDING
+    )
+    notes = models.TextField("跟踪记录", blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "不合格党员处置"
+
+    def __str__(self) -> str:
+        return f"处置 {self.decision_id}"
