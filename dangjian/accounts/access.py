@@ -95,6 +95,10 @@ class Access:
     def can_manage_member(self, member) -> bool:
         return self.can_manage_org(member.org)
 
+    def covers(self, other: "Access") -> bool:
+        """Whether everything `other` may see lies inside what this user runs (e.g. to reset its password)."""
+        return all(any(p.startswith(q) for q in self.manage) for p in other.view)
+
     def can_see_sensitive(self, member) -> bool:
         """Full ID and phone numbers: for the member themself and whoever runs their organisation."""
         return member.pk == self.member_id or self.can_manage_member(member)

@@ -36,13 +36,29 @@ def member_account(request, pk: int):
     password = _initial_password()
     with transaction.atomic():
         user = User.objects.select_for_update().filter(member=member).first()
+        if user is not None and not _may_reset(request.user, user):
+            messages.error(request, f"{member.name} 的账号权限超出您的管辖范围，请联系镇党建办或系统管理员重置密码。")
+            return redirect(member)
         if user is None:
-            user = User(username=f"m{member.pk}", member=member, first_name=member.name)
+            username = f"m{member.pk}"
+            if User.objects.filter(username=username).exists():
+                username = f"m{member.pk}-{secrets.token_hex(2)}"
+            user = User(username=username, member=member, first_name=member.name)
         user.is_active = True
         user.set_password(password)
         user.save()
     messages.success(request, f"已为 {member.name} 开通/重置账号：用户名 {user.username}（也可用手机号登录），初始密码 {password}。请当面告知本人并提醒修改密码。")
     return redirect(member)
+
+
+def _may_reset(by: User, account: User) -> bool:
+    """A password may only be reset by someone whose own scope covers everything that account can reach,
+    so a branch secretary cannot take over the login of the town secretary who is a member of their branch."""
+    if account.pk == by.pk:
+        return True
+    if account.is_staff or account.is_superuser or account.kind != User.Kind.MEMBER:
+        return False
+    return access_for(by).covers(access_for(account))
 
 
 def locked_out(request, credentials=None, *args, **kwargs):

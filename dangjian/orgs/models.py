@@ -63,6 +63,11 @@ class Organisation(models.Model):
                 )
             if self.pk and self.parent.path.startswith(self.path):
                 raise ValidationError({"parent": "上级组织不能是本组织或其下级组织。"})
+        if self.pk and self.kind:
+            allowed = CHILD_KINDS[OrgKind(self.kind)]
+            wrong = self.children.exclude(kind__in=allowed).first()
+            if wrong is not None:
+                raise ValidationError({"kind": f"下级组织“{wrong}”是{wrong.get_kind_display()}，不能设在{self.get_kind_display()}下。"})
         if self.dissolved_on and self.dissolved_on < self.founded_on:
             raise ValidationError({"dissolved_on": "撤销日期不能早于成立日期。"})
 

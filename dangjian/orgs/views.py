@@ -92,6 +92,8 @@ def org_edit(request, code: str | None = None):
     parents = access.manageable_orgs().exclude(kind=OrgKind.GROUP)
     if org is not None:
         parents = parents.exclude(path__startswith=org.path)
+        if org.parent_id:  # the top of one's own scope may keep its parent, but not move elsewhere
+            parents = (parents | Organisation.objects.filter(pk=org.parent_id)).distinct()
     form = OrganisationForm(
         request.POST or None, instance=org, parents=parents, initial={"parent": parent} if parent else None
     )

@@ -1,0 +1,69 @@
+"""The register's rules: ID agrees with birth date and gender, adult at joining, categories, groups, dual orgs."""
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from dangjian.members.models import Member, problems
+from tests.factories import make_id_number
+
+pytestmark = pytest.mark.django_db
+
+
+def _member(world, **changes) -> Member:
+    values = dict(
+        name="测试", gender="M", birth_date=dt.date(1980, 5, 17), id_number=make_id_number(dt.date(1980, 5, 17)),
+        joined_on=dt.date(2005, 7, 1), confirmed_on=dt.date(2006, 7, 1), category="full", status="normal",
+        org=world.branch_a, ethnicity="汉族",
+    )
+    values.update(changes)
+    return Member(**values)
+
+
+def test_a_good_member_has_no_problems(world):
+    assert problems(_member(world)) == {}
+
+
+def test_birth_date_and_gender_must_match_the_id(world):
+    found = problems(_member(world, birth_date=dt.date(1980, 5, 18), gender="F"))
+    assert found["birth_date"] == "出生日期与身份证号不一致（身份证号为 1980-05-17）。"
+    assert found["gender"] == "性别与身份证号不一致。"
+
+
+def test_under_18_at_joining(world):
+    assert "年满十八周岁" in problems(_member(world, joined_on=dt.date(1998, 5, 16)))["joined_on"]
+    assert "joined_on" not in problems(_member(world, joined_on=dt.date(1998, 5, 17)))
+
+
+def test_probationary_with_a_confirmation_date(world):
+    found = problems(_member(world, category="probationary"))
+    assert found["confirmed_on"] == "预备党员尚未转正，不应填写转正日期。"
+    assert problems(_member(world, confirmed_on=dt.date(2005, 1, 1)))["confirmed_on"] == "转正日期应晚于入党日期。"
+
+
+def test_group_must_be_in_the_branch(world):
+    assert problems(_member(world, group=world.group_a1)) == {}
+    assert problems(_member(world, org=world.branch_b, group=world.group_a1))["group"] == "党小组应属于该党员所在的党支部。"
+
+
+def test_members_belong_to_branches(world):
+    assert problems(_member(world, org=world.general))["org"] == "党员应编入党支部。"
+
+
+def test_dual_organisation_rules(world):
+    assert "只有党员领导干部" in problems(_member(world, dual_org=world.branch_b))["dual_org"]
+    assert problems(_member(world, is_leading_cadre=True, dual_org=world.branch_b)) == {}
+    assert "应不同于" in problems(_member(world, is_leading_cadre=True, dual_org=world.branch_a))["dual_org"]
+
+
+def test_bad_phone_and_ethnicity(world):
+    found = problems(_member(world, phone="1234", ethnicity="火星族"))
+    assert set(found) == {"phone", "ethnicity"}
+
+
+def test_id_number_unique_with_a_clear_message(world):
+    existing = world.members_b[0]
+    with pytest.raises(ValidationError) as error:
+        _member(world, id_number=existing.id_number, birth_date=existing.birth_date).full_clean()
+    assert f"该身份证号已登记（{existing.name}，乙企业党支部）" in str(error.value)
