@@ -62,12 +62,13 @@ class ActivityFact:
 
 @dataclass(frozen=True)
 class TalkCoverage:
-    """谈心谈话 of one branch and year: the secretary's expected partners and those talked with."""
+    """谈心谈话 of one branch and year (from the talks app's coverage): members the secretary should
+    talk with, and the names of those not yet talked with."""
 
     org_id: int
     year: int
-    expected: tuple[str, ...]
-    talked: tuple[str, ...]
+    expected: int
+    missing: tuple[str, ...] = ()
     has_secretary: bool = True
 
 
@@ -403,9 +404,8 @@ def _talk_verdict(org, item, period, rulebook, talk: TalkCoverage | None, as_of,
         return _base(
             org, item, period, rulebook, as_of, status=status, required=0, counted=0, reasons=reasons
         )
-    talked = set(talk.talked)
-    pending = [name for name in talk.expected if name not in talked]
-    required, done = len(talk.expected), len(talk.expected) - len(pending)
+    pending = list(talk.missing)
+    required, done = talk.expected, talk.expected - len(pending)
     status = _status(done, required, period, as_of)
     reasons = [
         *reasons,

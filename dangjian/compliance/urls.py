@@ -1,4 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "compliance"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("mine/", views.mine, name="mine"),
+    path("org/<slug:code>/", views.org_page, name="org"),
+    path("org/<slug:code>/<slug:rule>/", views.verdict_detail, name="verdict"),
+]

@@ -197,11 +197,11 @@ def test_activities_after_as_of_are_not_seen():
 
 
 def test_heart_talk_uses_the_secretary_coverage():
-    partial = TalkCoverage(1, 2025, expected=("甲1", "甲2", "甲3"), talked=("甲1",))
+    partial = TalkCoverage(1, 2025, expected=3, missing=("甲2", "甲3"))
     v = find(run([], talks=[partial]), "heart_talk")
     assert (v.status, v.required, v.counted) == (UNMET, 3, 1)
     assert any("尚未谈话：甲2、甲3" in r for r in v.reasons)
-    full = TalkCoverage(1, 2025, expected=("甲1", "甲2"), talked=("甲2", "甲1"))
+    full = TalkCoverage(1, 2025, expected=2)
     assert find(run([], talks=[full]), "heart_talk").status == MET
     running = find(run([], talks=[partial], as_of=dt.date(2025, 11, 1)), "heart_talk")
     assert running.status == IN_PROGRESS and "还需与2名党员" in running.forecast

@@ -1,0 +1,166 @@
+import datetime as dt
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from dangjian.accounts.access import access_for
+from dangjian.core import xlsx
+from dangjian.orgs.choices import OrgCategory, OrgKind
+from dangjian.rulebook import rulebook
+
+from . import services
+from .engine import STATUS_LABELS
+from .periods import Period
+
+
+def _readable_orgs(request):
+    access = access_for(request.user)
+    if not access.view:
+        raise PermissionDenied("只有党建办、上级党委和支部书记、组织委员可以查看合规检查。")
+    return access.visible_orgs()
+
+
+def _year_and_period(request) -> tuple[int, Period, dt.date]:
+    today = timezone.localdate()
+    try:
+        as_of = dt.date.fromisoformat(request.GET["as_of"]) if request.GET.get("as_of") else today
+        year = int(request.GET.get("year") or as_of.year)
+        label = request.GET.get("period") or str(year)
+        period = Period.parse(label)
+    except ValueError as exc:
+        raise Http404("年份、期间或日期格式不正确。") from exc
+    if period.year != year:
+        period = Period(year, 1, "year")
+    return year, period, as_of
+
+
+def _root(request, orgs):
+    code = request.GET.get("org")
+    if code:
+        return get_object_or_404(orgs, code=code)
+    roots = [o for o in orgs.exclude(kind=OrgKind.GROUP).order_by("path")]
+    if not roots:
+        raise Http404
+    return roots[0]
+
+
+@login_required
+def dashboard(request):
+    """The town dashboard: branches × rules for a year, quarter or month."""
+    orgs = _readable_orgs(request)
+    year, period, as_of = _year_and_period(request)
+    root = _root(request, orgs)
+    generals = orgs.filter(kind=OrgKind.GENERAL_BRANCH, path__startswith=root.path).order_by("code")
+    general = generals.filter(code=request.GET.get("general")).first() if request.GET.get("general") else None
+    category = request.GET.get("category", "")
+    if category not in OrgCategory.values:
+        category = ""
+    m = services.matrix(
+        root, year, as_of, period, general_id=general.pk if general else None, category=category
+    )
+    if request.GET.get("format") == "xlsx":
+        headers, rows = services.matrix_sheet(m)
+        content = xlsx.workbook_bytes(f"合规矩阵{period.label}", headers, rows)
+        return xlsx.download(f"合规矩阵-{root.name}-{period.label}.xlsx", content)
+    periods = [Period(year, 1, "year"), *Period.of_year("quarter", year), *Period.of_year("month", year)]
+    charts = {
+        "months": m.month_rates(),
+        "rules": m.rule_rates(),
+        "ranking": [(r.name, r.rate) for r in m.ranking()[:15]],
+        "bottom": [(r.name, r.rate) for r in m.ranking()[-15:]],
+    }
+    return render(
+        request,
+        "compliance/dashboard.html",
+        {
+            "m": m,
+            "root": root,
+            "period": period,
+            "periods": periods,
+            "year": year,
+            "as_of": as_of,
+            "years": range(as_of.year - 3, as_of.year + 1),
+            "generals": generals,
+            "general": general,
+            "categories": OrgCategory.choices,
+            "category": category,
+            "charts": charts,
+            "labels": STATUS_LABELS,
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+@login_required
+def org_page(request, code: str):
+    """A branch's own verdicts, this period's to-do list and its past years."""
+    org = get_object_or_404(_readable_orgs(request).exclude(kind=OrgKind.GROUP), code=code)
+    year, period, as_of = _year_and_period(request)
+    verdicts = services.verdicts_for(org, year, as_of, within=period)
+    history = []
+    for past in range(as_of.year - 1, as_of.year - 4, -1):
+        if past < org.founded_on.year:
+            break
+        found = services.verdicts_for(org, past, as_of)
+        history.append(
+            {
+                "year": past,
+                "met": sum(v.status == "met" for v in found),
+                "unmet": [v for v in found if v.status == "unmet"],
+            }
+        )
+    return render(
+        request,
+        "compliance/org.html",
+        {
+            "org": org,
+            "year": year,
+            "period": period,
+            "as_of": as_of,
+            "verdicts": verdicts,
+            "todo": services.todo(org, as_of) if as_of.year == year else [],
+            "history": history,
+            "rules_version": rulebook.current().version,
+            "years": range(as_of.year - 3, as_of.year + 1),
+            "periods": [
+                Period(year, 1, "year"),
+                *Period.of_year("quarter", year),
+                *Period.of_year("month", year),
+            ],
+        },
+    )
+
+
+@login_required
+def verdict_detail(request, code: str, rule: str):
+    """Drill-down from a matrix cell: one rule for one branch (and its 党小组) in the period."""
+    org = get_object_or_404(_readable_orgs(request).exclude(kind=OrgKind.GROUP), code=code)
+    item = rulebook.current().items.get(rule)
+    if item is None:
+        raise Http404("没有这条规则。")
+    year, period, as_of = _year_and_period(request)
+    found = [v for v in services.verdicts_for(org, year, as_of, within=period) if v.rule == rule]
+    return render(
+        request,
+        "compliance/verdict.html",
+        {
+            "org": org,
+            "item": item,
+            "period": period,
+            "as_of": as_of,
+            "verdicts": found,
+            "year": year,
+        },
+    )
+
+
+@login_required
+def mine(request):
+    """本支部合规: the first organisation the user runs."""
+    org = access_for(request.user).manageable_orgs().exclude(kind=OrgKind.GROUP).order_by("path").first()
+    if org is None:
+        raise PermissionDenied("只有支部书记、组织委员可以查看本支部合规情况。")
+    return redirect("compliance:org", code=org.code)
