@@ -1,0 +1,33 @@
+import datetime as dt
+
+from django.utils import timezone
+
+from dangjian.meetings.models import Activity, AgendaItem, Record, Status
+
+
+def held(org, kind, day: dt.date, *, records=(), minutes="<p>会议记录</p>", speaker=None, allowed=None, **kw):
+    """A held activity on `day` with records of the given kinds (written directly, as an import would)."""
+    start = timezone.make_aware(dt.datetime(day.year, day.month, day.day, 9))
+    activity = Activity.objects.create(
+        org=org,
+        kind=kind,
+        title=kw.pop("title", f"{kind} {day}"),
+        planned_start=start,
+        planned_end=start + dt.timedelta(hours=2),
+        actual_start=start,
+        actual_end=start + dt.timedelta(hours=2),
+        status=Status.HELD,
+        minutes=minutes,
+        speaker=speaker,
+        **kw,
+    )
+    if allowed is not None:
+        Activity.objects.filter(pk=activity.pk).update(speaker_allowed=allowed)
+    Record.objects.bulk_create([Record(activity=activity, kind=k, reference="档案盒1") for k in records])
+    return activity
+
+
+def vote(activity, eligible: int, present: int) -> AgendaItem:
+    return AgendaItem.objects.create(
+        activity=activity, title="接收预备党员", eligible=eligible, present=present, votes_for=present
+    )
