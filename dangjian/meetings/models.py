@@ -1,0 +1,362 @@
+"""Organisational life (组织生活) as records: one Activity per meeting, lecture or 主题党日.
+
+For the compliance engine (issue 4), the facts to read are:
+- `Activity`: `org`, `kind` (a rulebook item code), `status` (only `held` counts), `date` (the local date it
+  was held, or is planned for), `is_late_entry` (补录), `speaker_allowed` (党课 only), `parts` (主题党日).
+- `Attendance`: one row per (activity, member), `expected` and `status`.
+- `Record`: uploaded or referenced records by rulebook record-kind `kind`; the 签到表 is also satisfied by
+  recorded attendance (see `services.record_checklist`).
+- `AgendaItem` (支部党员大会 votes), `Rectification` (组织生活会 整改措施), `MakeUpTask` (补学).
+"""
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from dangjian.rulebook import rulebook
+
+from . import policy
+
+
+def activity_choices() -> list[tuple[str, str]]:
+    """The rulebook's activity kinds, without 谈心谈话 (kept by the talks app)."""
+    return [
+        (code, name) for code, name in rulebook.current().activity_choices() if code not in EXCLUDED_KINDS
+    ]
+
+
+EXCLUDED_KINDS = frozenset({"heart_talk"})
+
+
+class Status(models.TextChoices):
+    PLANNED = "planned", "计划"
+    HELD = "held", "已召开"
+    CANCELLED = "cancelled", "已取消"
+
+
+class Activity(models.Model):
+    org = models.ForeignKey(
+        "orgs.Organisation", verbose_name="组织", on_delete=models.PROTECT, related_name="activities"
+    )
+    kind = models.CharField("类型", max_length=32, help_text="规则文件中的条目代码")
+    title = models.CharField("主题", max_length=200)
+    planned_start = models.DateTimeField("计划开始")
+    planned_end = models.DateTimeField("计划结束")
+    actual_start = models.DateTimeField("实际开始", null=True, blank=True)
+    actual_end = models.DateTimeField("实际结束", null=True, blank=True)
+    place = models.CharField("地点", max_length=200, blank=True)
+    host = models.ForeignKey(
+        "members.Member",
+        verbose_name="主持人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    recorder = models.ForeignKey(
+        "members.Member",
+        verbose_name="记录人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    speaker = models.ForeignKey(
+        "members.Member",
+        verbose_name="授课人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # 党课 only: whether the speaker held a title the rulebook item's `leaders` names, at the activity date.
+    # A lecture by someone else is kept, and flagged.
+    speaker_allowed = models.BooleanField("授课人符合规定", null=True, editable=False)
+    parts = models.JSONField(
+        "主题党日内容", default=list, blank=True, help_text="实际开展的环节（规则文件 parts）"
+    )
+    minutes = models.TextField("会议记录", blank=True, help_text="已清洗的 HTML")
+    status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.PLANNED)
+    date = models.DateField("活动日期", editable=False, db_index=True)
+    is_late_entry = models.BooleanField("补录", default=False, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="录入人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField("录入时间", default=timezone.now, editable=False)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+    history = HistoricalRecords(excluded_fields=["updated_at", "minutes"])
+
+    class Meta:
+        verbose_name = verbose_name_plural = "组织生活"
+        ordering = ["-date", "-planned_start", "-id"]
+        indexes = [models.Index(fields=["org", "kind", "status", "date"])]
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {self.kind_name} {self.title}"
+
+    def save(self, *args, **kwargs) -> None:
+        self.fill_derived()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("meetings:detail", args=[self.pk])
+
+    @property
+    def item(self):
+        return rulebook.current().items.get(self.kind)
+
+    @property
+    def kind_name(self) -> str:
+        item = self.item
+        return item.name if item else self.kind
+
+    @property
+    def start(self) -> dt.datetime:
+        return self.actual_start or self.planned_start
+
+    @property
+    def end(self) -> dt.datetime:
+        return self.actual_end or self.planned_end
+
+    def fill_derived(self) -> None:
+        """Set the stored derived fields (also called before bulk inserts)."""
+        self.date = timezone.localdate(self.start) if timezone.is_aware(self.start) else self.start.date()
+        created = self.created_at or timezone.now()
+        self.is_late_entry = (timezone.localdate(created) - self.date).days > policy.LATE_ENTRY_DAYS
+
+    def clean(self) -> None:
+        from .services import activity_problems
+
+        errors = activity_problems(self)
+        if errors:
+            raise ValidationError(errors)
+
+
+class AgendaKind(models.TextChoices):
+    ADMIT = "admit", "接收预备党员"
+    CONFIRM = "confirm", "预备党员转正"
+    OTHER = "other", "其他事项"
+
+
+class AgendaItem(models.Model):
+    """A matter decided at a 支部党员大会, with its vote."""
+
+    activity = models.ForeignKey(
+        Activity, verbose_name="会议", on_delete=models.CASCADE, related_name="agenda"
+    )
+    kind = models.CharField("议题类型", max_length=16, choices=AgendaKind.choices, default=AgendaKind.OTHER)
+    title = models.CharField("议题", max_length=200)
+    subject = models.ForeignKey(
+        "members.Member",
+        verbose_name="涉及人员",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="接收预备党员、预备党员转正时填写",
+    )
+    eligible = models.PositiveIntegerField("应到会有表决权党员", default=0)
+    present = models.PositiveIntegerField("实到有表决权党员", default=0)
+    votes_for = models.PositiveIntegerField("赞成", default=0)
+    votes_against = models.PositiveIntegerField("反对", default=0)
+    votes_abstain = models.PositiveIntegerField("弃权", default=0)
+    created_at = models.DateTimeField("录入时间", auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "议题与表决"
+        ordering = ["activity", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def outcome(self):
+        from .services import vote_outcome
+
+        return vote_outcome(
+            self.activity.item.quorum,
+            self.eligible,
+            self.present,
+            self.votes_for,
+            self.votes_against,
+            self.votes_abstain,
+        )
+
+
+class RectificationStatus(models.TextChoices):
+    OPEN = "open", "整改中"
+    DONE = "done", "已完成"
+
+
+class Rectification(models.Model):
+    """A 整改措施 decided after a 组织生活会, followed until done."""
+
+    activity = models.ForeignKey(
+        Activity, verbose_name="组织生活会", on_delete=models.CASCADE, related_name="rectifications"
+    )
+    content = models.CharField("整改措施", max_length=300)
+    owner = models.ForeignKey(
+        "members.Member", verbose_name="责任人", on_delete=models.PROTECT, related_name="+"
+    )
+    due_on = models.DateField("完成时限")
+    status = models.CharField("状态", max_length=8, choices=RectificationStatus.choices, default="open")
+    done_at = models.DateTimeField("完成时间", null=True, blank=True)
+    created_at = models.DateTimeField("录入时间", auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "整改措施"
+        ordering = ["status", "due_on", "id"]
+
+    def __str__(self) -> str:
+        return self.content
+
+    @property
+    def overdue(self) -> bool:
+        return self.status == RectificationStatus.OPEN and self.due_on < timezone.localdate()
+
+
+class AttendanceStatus(models.TextChoices):
+    PRESENT = "present", "出席"
+    LATE = "late", "迟到"
+    LEAVE = "leave", "请假"
+    ABSENT = "absent", "缺席"
+
+
+class Method(models.TextChoices):
+    QR = "qr", "扫码签到"
+    SECRETARY = "secretary", "支部录入"
+    GROUP_LEADER = "group_leader", "党小组长录入"
+    IMPORT = "import", "历史记录导入"
+
+
+class LeaveState(models.TextChoices):
+    ASKED = "asked", "待审批"
+    APPROVED = "approved", "已批准"
+    REFUSED = "refused", "未批准"
+
+
+ATTENDED = (AttendanceStatus.PRESENT, AttendanceStatus.LATE)
+
+
+class Attendance(models.Model):
+    """One member at one activity: expected or not, and what happened (blank status: not recorded yet)."""
+
+    activity = models.ForeignKey(
+        Activity, verbose_name="活动", on_delete=models.CASCADE, related_name="attendance"
+    )
+    member = models.ForeignKey(
+        "members.Member", verbose_name="党员", on_delete=models.CASCADE, related_name="attendance"
+    )
+    expected = models.BooleanField("应参加", default=True)
+    status = models.CharField("出勤", max_length=8, choices=AttendanceStatus.choices, blank=True)
+    method = models.CharField("记录方式", max_length=16, choices=Method.choices, blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="录入人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    entered_at = models.DateTimeField("录入时间", null=True, blank=True)
+    leave_reason = models.CharField("请假事由", max_length=200, blank=True)
+    leave_state = models.CharField("请假审批", max_length=8, choices=LeaveState.choices, blank=True)
+    leave_asked_at = models.DateTimeField("请假时间", null=True, blank=True)
+    leave_decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="审批人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "出勤"
+        ordering = ["activity", "member__name_pinyin"]
+        constraints = [
+            models.UniqueConstraint(fields=["activity", "member"], name="attendance_once_per_member")
+        ]
+        indexes = [models.Index(fields=["member", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.member} {self.get_status_display() or '未记录'}"
+
+
+class MakeUpTask(models.Model):
+    """补学: what an absent member is to study, by when; the member marks it done."""
+
+    attendance = models.OneToOneField(
+        Attendance, verbose_name="出勤", on_delete=models.CASCADE, related_name="makeup"
+    )
+    content = models.CharField("补学内容", max_length=300)
+    due_on = models.DateField("完成时限")
+    done_at = models.DateTimeField("完成时间", null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="布置人",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField("布置时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "补学"
+        ordering = ["done_at", "due_on"]
+
+    def __str__(self) -> str:
+        return self.content
+
+
+def record_path(instance: "Record", filename: str) -> str:
+    return f"meetings/{instance.activity_id}/{timezone.now():%Y%m%d%H%M%S%f}-{filename[-60:]}"
+
+
+class Record(models.Model):
+    """A required record (会议记录, 党课稿, 活动剪影 …): an uploaded file or a paper archive reference."""
+
+    activity = models.ForeignKey(
+        Activity, verbose_name="活动", on_delete=models.CASCADE, related_name="records"
+    )
+    kind = models.CharField("记录类型", max_length=32, help_text="规则文件中的记录类型代码")
+    file = models.FileField("文件", upload_to=record_path, blank=True, max_length=255)
+    original_name = models.CharField("原文件名", max_length=200, blank=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    size = models.PositiveIntegerField("大小", default=0)
+    reference = models.CharField(
+        "纸质档案位置", max_length=200, blank=True, help_text="历史记录导入时的档案编号等"
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="上传人",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField("上传时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "活动记录"
+        ordering = ["activity", "kind", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name or self.reference
+
+    @property
+    def kind_name(self) -> str:
+        kind = rulebook.current().record_kinds.get(self.kind)
+        return kind.name if kind else self.kind

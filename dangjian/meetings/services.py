@@ -1,0 +1,586 @@
+"""The rules of organisational life records as plain functions: tested without HTTP, used by views, API,
+import and demo alike."""
+
+import datetime as dt
+import io
+from dataclasses import dataclass, field
+
+import filetype
+import nh3
+import qrcode
+import qrcode.image.svg
+from django.core import signing
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from dangjian.members.choices import ACTIVE_STATUSES, Category
+from dangjian.members.models import Member
+from dangjian.orgs.choices import COMMITTEE_TITLES, OrgKind, PositionTitle
+from dangjian.orgs.models import Organisation, Position
+from dangjian.rulebook import rulebook
+
+from . import policy
+from .models import (
+    ATTENDED,
+    EXCLUDED_KINDS,
+    Activity,
+    Attendance,
+    AttendanceStatus,
+    LeaveState,
+    Method,
+    Record,
+    Status,
+)
+
+# ---- which activity kinds an organisation holds (rulebook `applies_to`) ----
+
+BRANCH_KINDS = (OrgKind.BRANCH, OrgKind.GENERAL_BRANCH)
+
+
+def applies_problem(applies_to: str, org_kind: str, has_committee: bool) -> str | None:
+    """Why an organisation may not hold an item with this `applies_to`, or None when it may."""
+    if applies_to == "group":
+        return None if org_kind == OrgKind.GROUP else "党小组会只能由党小组召开，请选择党小组。"
+    if org_kind not in BRANCH_KINDS:
+        return "该活动应由党支部（党总支）组织，请选择党支部。"
+    if applies_to == "branch_with_committee" and not has_committee:
+        return "该党支部正式党员不足7人，不设支部委员会，不能召开支部委员会会议。"
+    return None
+
+
+def kinds_for(org: Organisation) -> list[tuple[str, str]]:
+    book = rulebook.current()
+    return [
+        (i.code, i.name)
+        for i in book.activity_items()
+        if i.code not in EXCLUDED_KINDS and applies_problem(i.applies_to, org.kind, org.has_committee) is None
+    ]
+
+
+def branch_of(org: Organisation) -> Organisation:
+    return org.parent if org.kind == OrgKind.GROUP else org
+
+
+# ---- who may give a 党课 (rulebook `leaders`) ----
+
+
+def speaker_allowed(titles_held: set[str], leaders: tuple[str, ...]) -> bool:
+    """Whether someone holding these titles may lead an item; an item without `leaders` lets anyone lead."""
+    return not leaders or bool(titles_held & set(leaders))
+
+
+def speaker_titles(speaker_id: int, org: Organisation, on: dt.date) -> set[str]:
+    """Titles the speaker holds over `org` on a day: posts in the org, and 党建指导员 posts above it."""
+    ids = [int(i) for i in org.path.strip("/").split("/") if i]
+    titles = set()
+    for org_id, title in (
+        Position.objects.current(on)
+        .filter(member_id=speaker_id, org_id__in=ids)
+        .values_list("org_id", "title")
+    ):
+        if org_id == org.pk or title == PositionTitle.INSTRUCTOR:
+            titles.add(title)
+    return titles
+
+
+# ---- validation of an activity ----
+
+
+def activity_problems(activity: Activity) -> dict[str, str]:
+    """What is wrong with an activity, by form field, in Chinese (shared by forms, API and import)."""
+    errors: dict[str, str] = {}
+    book = rulebook.current()
+    item = book.items.get(activity.kind)
+    if item is None or not item.activity or activity.kind in EXCLUDED_KINDS:
+        errors["kind"] = "活动类型不在规则文件的组织生活条目中。"
+    elif activity.org_id and (
+        problem := applies_problem(item.applies_to, activity.org.kind, activity.org.has_committee)
+    ):
+        errors["org"] = problem
+    if activity.planned_start and activity.planned_end and activity.planned_end <= activity.planned_start:
+        errors["planned_end"] = "计划结束时间应晚于开始时间。"
+    if bool(activity.actual_start) != bool(activity.actual_end):
+        errors["actual_end"] = "实际开始和结束时间应同时填写。"
+    elif activity.actual_start and activity.actual_end <= activity.actual_start:
+        errors["actual_end"] = "实际结束时间应晚于开始时间。"
+    if activity.status == Status.HELD and not activity.actual_start:
+        errors["actual_end"] = "已召开的活动请填写实际开始和结束时间。"
+    if activity.actual_start and activity.actual_start > timezone.now() + dt.timedelta(minutes=5):
+        errors["actual_end"] = "实际时间不能晚于现在；尚未召开的活动请只填计划时间。"
+    if activity.speaker_id and activity.kind != "party_lecture":
+        errors["speaker"] = "只有党课需要填写授课人。"
+    if item is not None and activity.parts:
+        unknown = [p for p in activity.parts if p not in item.parts]
+        if unknown:
+            errors["parts"] = f"“{'、'.join(unknown)}”不是{item.name}的环节。"
+    if activity.org_id:
+        branch = branch_of(activity.org)
+        for attr, label in (("host", "主持人"), ("recorder", "记录人")):
+            member = getattr(activity, attr)
+            if member is not None and member.org_id != branch.pk and member.dual_org_id != branch.pk:
+                errors[attr] = f"{label}应为本支部党员。"
+    return errors
+
+
+def refresh_speaker(activity: Activity) -> None:
+    """Set `speaker_allowed` for a 党课 (None for every other kind)."""
+    item = activity.item
+    if activity.kind != "party_lecture" or item is None:
+        activity.speaker_allowed = None
+    elif activity.speaker_id is None:
+        activity.speaker_allowed = False
+    else:
+        on = activity.date if activity.date else timezone.localdate(activity.start)
+        activity.speaker_allowed = speaker_allowed(
+            speaker_titles(activity.speaker_id, activity.org, on), item.leaders
+        )
+
+
+# ---- expected attendees ----
+
+
+def members_without_vote(branch: Organisation, on: dt.date) -> set[int]:
+    """Members who lose the vote on a day, e.g. under 留党察看 (《中国共产党纪律处分条例》).
+
+    Hook: there is no discipline register yet, so nobody is excluded; when one exists, answer from it here.
+    """
+    return set()
+
+
+def eligible_voters(branch: Organisation, on: dt.date) -> list[int]:
+    """Full members with voting rights: full category, active status, not under 留党察看."""
+    ids = Member.objects.filter(org=branch, category=Category.FULL, status__in=ACTIVE_STATUSES).values_list(
+        "pk", flat=True
+    )
+    excluded = members_without_vote(branch, on)
+    return [i for i in ids if i not in excluded]
+
+
+def expected_member_ids(activity: Activity) -> list[int]:
+    """Who is expected: the group's members at a 党小组会, the committee at a 支部委员会, the branch's
+    active members otherwise, and at a 组织生活会 also the 党员领导干部 whose second organisation it is."""
+    org = activity.org
+    active = Member.objects.filter(status__in=ACTIVE_STATUSES)
+    if activity.kind == "group_meeting":
+        ids = set(active.filter(group=org).values_list("pk", flat=True))
+    elif activity.kind == "committee_meeting":
+        ids = set(
+            Position.objects.current(activity.date)
+            .filter(org=org, title__in=COMMITTEE_TITLES, member__status__in=ACTIVE_STATUSES)
+            .values_list("member_id", flat=True)
+        )
+    else:
+        ids = set(active.filter(org=org).values_list("pk", flat=True))
+        if activity.kind == "org_life_meeting":
+            ids |= set(active.filter(dual_org=org, is_leading_cadre=True).values_list("pk", flat=True))
+    return sorted(ids)
+
+
+def may_attend(activity: Activity, member: Member) -> bool:
+    """Anyone expected, or any active member of the branch holding it, may be recorded as attending."""
+    if not member.is_active:
+        return False
+    branch = branch_of(activity.org)
+    if member.org_id == branch.pk or member.dual_org_id == branch.pk:
+        return True
+    return Attendance.objects.filter(activity=activity, member=member, expected=True).exists()
+
+
+@transaction.atomic
+def save_activity(activity: Activity, user=None, notify: bool = True) -> Activity:
+    """Save an activity (new or changed), keep the expected attendees in step and tell them when planned."""
+    new = activity.pk is None
+    if new and user is not None and activity.created_by_id is None:
+        activity.created_by = user
+    activity.fill_derived()
+    refresh_speaker(activity)
+    activity.save()
+    sync_expected(activity)
+    if notify and activity.status == Status.PLANNED:
+        from dangjian.notifications.services import notify as send
+
+        ids = list(activity.attendance.filter(expected=True).values_list("member_id", flat=True))
+        send(
+            ids,
+            key=f"activity:{activity.pk}:planned",
+            title=f"{activity.kind_name}通知：{activity.title}",
+            body=f"{timezone.localtime(activity.planned_start):%Y-%m-%d %H:%M}，"
+            f"{activity.place or '地点另行通知'}，{activity.org}。不能参加请在手机上请假。",
+            url=activity.get_absolute_url(),
+        )
+    return activity
+
+
+def sync_expected(activity: Activity) -> int:
+    """Create the missing expected-attendance rows (existing rows are kept as they are)."""
+    wanted = set(expected_member_ids(activity))
+    rows = dict(activity.attendance.values_list("member_id", "expected"))
+    Attendance.objects.filter(
+        activity=activity, member_id__in=[m for m, e in rows.items() if not e and m in wanted]
+    ).update(expected=True)
+    new = [Attendance(activity=activity, member_id=m, expected=True) for m in sorted(wanted - set(rows))]
+    Attendance.objects.bulk_create(new, ignore_conflicts=True)
+    return len(new)
+
+
+# ---- 支部党员大会 votes (rulebook `quorum`) ----
+
+
+@dataclass(frozen=True)
+class VoteOutcome:
+    quorum_met: bool
+    passed: bool
+    problems: tuple[str, ...] = ()
+
+
+def vote_outcome(
+    quorum, eligible: int, present: int, votes_for: int, against: int, abstain: int
+) -> VoteOutcome:
+    """Quorum: more than `present_over` of the eligible present; passes with more than `pass_over` of the
+    eligible (not of those present) in favour (《中国共产党支部工作条例（试行）》第十一条)."""
+    problems = []
+    if present > eligible:
+        problems.append("实到人数不能多于应到会有表决权的党员人数。")
+    if votes_for + against + abstain > present:
+        problems.append("赞成、反对、弃权票合计不能多于实到人数。")
+    if quorum is None or eligible == 0:
+        return VoteOutcome(False, False, tuple(problems) or ("没有有表决权的党员，不能表决。",))
+    quorum_met = present > eligible * quorum.present_over
+    passed = quorum_met and not problems and votes_for > eligible * quorum.pass_over
+    return VoteOutcome(quorum_met, passed, tuple(problems))
+
+
+# ---- QR sign-in ----
+
+
+class SignInRefused(Exception):
+    """A sign-in that records nothing; the message says why, in Chinese."""
+
+
+SALT = "dangjian.meetings.signin"
+
+
+def _window(now: dt.datetime) -> int:
+    return int(now.timestamp() // policy.TOKEN_SECONDS)
+
+
+def signin_token(activity_id: int, now: dt.datetime | None = None) -> str:
+    return signing.Signer(salt=SALT).sign(f"{activity_id}.{_window(now or timezone.now())}")
+
+
+def read_token(token: str, now: dt.datetime | None = None) -> int:
+    """The activity id in a current (or just-rotated) code; SignInRefused for a wrong or expired one."""
+    try:
+        value = signing.Signer(salt=SALT).unsign(token)
+        activity_id, window = (int(x) for x in value.split("."))
+    except (signing.BadSignature, ValueError):
+        raise SignInRefused("签到码无效，请重新扫描会场屏幕上的二维码。") from None
+    if _window(now or timezone.now()) - window not in (0, 1):
+        raise SignInRefused("签到码已过期，请重新扫描会场屏幕上最新的二维码。")
+    return activity_id
+
+
+def signin_window(activity: Activity) -> tuple[dt.datetime, dt.datetime]:
+    return activity.start - policy.SIGN_IN_BEFORE, activity.end + policy.SIGN_IN_AFTER
+
+
+@dataclass(frozen=True)
+class SignInResult:
+    attendance: Attendance
+    recorded: bool  # False: already signed in, nothing changed
+
+
+def sign_in(
+    activity: Activity, member: Member | None, user=None, now: dt.datetime | None = None
+) -> SignInResult:
+    """Record a member's own QR sign-in once; a second one changes nothing."""
+    now = now or timezone.now()
+    if member is None:
+        raise SignInRefused("您的账号没有关联党员信息，无法签到，请联系支部书记。")
+    if activity.status == Status.CANCELLED:
+        raise SignInRefused("该活动已取消，无需签到。")
+    opens, closes = signin_window(activity)
+    if now < opens:
+        raise SignInRefused(f"签到尚未开始：签到时间为 {timezone.localtime(opens):%m月%d日 %H:%M} 起。")
+    if now > closes:
+        raise SignInRefused("签到已结束。如您参加了活动，请联系支部书记或党小组长补登出勤。")
+    if not may_attend(activity, member):
+        raise SignInRefused(f"您不是{branch_of(activity.org)}的党员，不能在此签到。")
+    status = AttendanceStatus.LATE if now > activity.start + policy.LATE_AFTER else AttendanceStatus.PRESENT
+    values = {"status": status, "method": Method.QR, "entered_by": user, "entered_at": now}
+    with transaction.atomic():
+        row, created = Attendance.objects.get_or_create(
+            activity=activity, member=member, defaults={"expected": False, **values}
+        )
+        if created:
+            return SignInResult(row, True)
+        # One conditional UPDATE: of two simultaneous scans, only one changes the row.
+        changed = Attendance.objects.filter(pk=row.pk).exclude(status__in=ATTENDED).update(**values)
+    row.refresh_from_db()
+    return SignInResult(row, bool(changed))
+
+
+def qr_svg(url: str) -> str:
+    image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=12, border=2)
+    return image.to_string(encoding="unicode")
+
+
+# ---- attendance entered by hand, leave, 补学 ----
+
+
+def is_lecturer(access, activity: Activity) -> bool:
+    """A 党建指导员 manages the 党课 they give in a branch they guide."""
+    return (
+        activity.kind == "party_lecture"
+        and activity.org_id in access.lecture
+        and (activity.speaker_id is None or activity.speaker_id == access.member_id)
+    )
+
+
+def entry_method(access, activity: Activity) -> str | None:
+    """How this user records attendance at the activity (None: may not)."""
+    if access.can_manage_org(activity.org) or is_lecturer(access, activity):
+        return Method.SECRETARY
+    if access.lead_groups:
+        return Method.GROUP_LEADER if led_groups_at(access, activity) else None
+    return None
+
+
+def led_groups_at(access, activity: Activity) -> set[int]:
+    """The user's 党小组 whose members they may record at this activity: their group's own meetings, or the
+    branch's activities for their group's members."""
+    if activity.org_id in access.lead_groups:
+        return {activity.org_id}
+    return set(
+        Organisation.objects.filter(pk__in=access.lead_groups, parent_id=activity.org_id).values_list(
+            "pk", flat=True
+        )
+    )
+
+
+def recordable(access, activity: Activity):
+    """The attendance rows this user may enter by hand."""
+    rows = activity.attendance.all()
+    if access.can_manage_org(activity.org) or is_lecturer(access, activity):
+        return rows
+    groups = led_groups_at(access, activity)
+    if not groups:
+        return rows.none()
+    return rows.filter(Q(member__group_id__in=groups) | Q(activity__org_id__in=groups))
+
+
+@transaction.atomic
+def record_attendance(activity: Activity, member: Member, status: str, user, method: str) -> Attendance:
+    if status not in AttendanceStatus.values:
+        raise ValueError("出勤状态应为出席、迟到、请假或缺席。")
+    if not may_attend(activity, member):
+        raise ValueError(f"{member.name}不是{branch_of(activity.org)}的党员，不能登记出勤。")
+    row, _ = Attendance.objects.get_or_create(activity=activity, member=member, defaults={"expected": False})
+    row.status, row.method, row.entered_by, row.entered_at = status, method, user, timezone.now()
+    row.save()
+    return row
+
+
+@transaction.atomic
+def ask_leave(activity: Activity, member: Member, reason: str) -> Attendance:
+    reason = reason.strip()
+    if not reason:
+        raise ValueError("请填写请假事由。")
+    if activity.status != Status.PLANNED:
+        raise ValueError("只有尚未召开的活动可以请假。")
+    if not may_attend(activity, member):
+        raise ValueError("您不是该活动的参加人员。")
+    row, _ = Attendance.objects.get_or_create(activity=activity, member=member, defaults={"expected": False})
+    if row.status in ATTENDED:
+        raise ValueError("您已签到，无需请假。")
+    row.leave_reason, row.leave_state, row.leave_asked_at = reason, LeaveState.ASKED, timezone.now()
+    row.save()
+    return row
+
+
+@transaction.atomic
+def decide_leave(row: Attendance, approve: bool, user) -> Attendance:
+    if row.leave_state != LeaveState.ASKED:
+        raise ValueError("该请假申请已处理。")
+    row.leave_state = LeaveState.APPROVED if approve else LeaveState.REFUSED
+    row.leave_decided_by = user
+    if approve:
+        row.status, row.method, row.entered_by, row.entered_at = (
+            AttendanceStatus.LEAVE,
+            Method.SECRETARY,
+            user,
+            timezone.now(),
+        )
+    row.save()
+    return row
+
+
+# ---- uploads ----
+
+
+class UploadRefused(Exception):
+    pass
+
+
+DOCUMENT_TYPES = {"pdf", "doc", "docx", "xls", "xlsx", "jpg", "png"}
+IMAGE_TYPES = {"jpg", "png"}
+
+
+def check_upload(data: bytes, kind_code: str) -> tuple[bytes, str, str]:
+    """(content to store, extension, MIME type) of an upload; UploadRefused with the reason otherwise.
+
+    The type is read from the content, never the name; images are re-encoded, which drops EXIF (location,
+    device) metadata.
+    """
+    kind = rulebook.current().record_kinds.get(kind_code)
+    if kind is None:
+        raise UploadRefused("记录类型不在规则文件中。")
+    if len(data) > policy.UPLOAD_MAX_BYTES:
+        raise UploadRefused(f"文件超过 {policy.UPLOAD_MAX_BYTES // (1024 * 1024)} MB，请压缩后再上传。")
+    if not data:
+        raise UploadRefused("文件是空的。")
+    guessed = filetype.guess(data)
+    allowed = IMAGE_TYPES if kind.media == "image" else DOCUMENT_TYPES
+    if guessed is None or guessed.extension not in allowed:
+        names = "JPG、PNG 图片" if kind.media == "image" else "PDF、Word、Excel 文件或 JPG、PNG 图片"
+        raise UploadRefused(f"“{kind.name}”只能上传{names}；所传文件的实际内容不是这些类型。")
+    if guessed.extension in IMAGE_TYPES:
+        return reencode(data, guessed.extension), guessed.extension, guessed.mime
+    return data, guessed.extension, guessed.mime
+
+
+def reencode(data: bytes, extension: str) -> bytes:
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            image = ImageOps.exif_transpose(image)
+            out = io.BytesIO()
+            if extension == "jpg":
+                image.convert("RGB").save(out, "JPEG", quality=85, optimize=True)
+            else:
+                image.save(out, "PNG", optimize=True)
+    except (UnidentifiedImageError, OSError, ValueError) as exc:
+        raise UploadRefused("图片已损坏，无法读取，请重新拍摄或导出后上传。") from exc
+    return out.getvalue()
+
+
+@transaction.atomic
+def store_record(activity: Activity, kind_code: str, upload, user) -> Record:
+    if upload.size > policy.UPLOAD_MAX_BYTES:
+        raise UploadRefused(f"文件超过 {policy.UPLOAD_MAX_BYTES // (1024 * 1024)} MB，请压缩后再上传。")
+    content, extension, mime = check_upload(upload.read(), kind_code)
+    record = Record(
+        activity=activity,
+        kind=kind_code,
+        original_name=upload.name[:200],
+        content_type=mime,
+        size=len(content),
+        uploaded_by=user,
+    )
+    record.file.save(f"{kind_code}.{extension}", ContentFile(content), save=False)
+    record.save()
+    return record
+
+
+# ---- the checklist of required records ----
+
+
+@dataclass(frozen=True)
+class CheckRow:
+    code: str
+    name: str
+    present: bool
+    how: str = ""
+
+
+def record_checklist(
+    activity: Activity, codes: tuple[str, ...] | None = None, records=None
+) -> list[CheckRow]:
+    """Each record the rulebook item requires: present or missing, and how it is satisfied.
+
+    Facts are entered once: the 签到表 is the recorded attendance, the 会议记录 may be the minutes written in
+    the page, and the 整改措施 are the rectification items.
+    """
+    item = activity.item
+    book = rulebook.current()
+    codes = codes if codes is not None else (item.records if item else ())
+    if records is None:
+        records = list(activity.records.all())
+    kinds = {r.kind for r in records}
+    rows = []
+    for code in codes:
+        name = book.record_name(code)
+        if code in kinds:
+            rows.append(
+                CheckRow(
+                    code,
+                    name,
+                    True,
+                    "已上传" if any(r.kind == code and r.file for r in records) else "纸质存档",
+                )
+            )
+        elif code == "sign_in_sheet" and activity.attendance.exclude(status="").exists():
+            rows.append(CheckRow(code, name, True, "出勤已登记，签到表由出勤记录生成"))
+        elif code == "minutes" and nh3.clean(activity.minutes, tags=set()).strip():
+            rows.append(CheckRow(code, name, True, "会议记录已在页面中填写"))
+        elif code == "rectification" and activity.rectifications.exists():
+            rows.append(CheckRow(code, name, True, "整改措施已逐条登记"))
+        else:
+            rows.append(CheckRow(code, name, False))
+    return rows
+
+
+@dataclass
+class StageCheck:
+    code: str
+    name: str
+    content: str
+    rows: list[CheckRow] = field(default_factory=list)
+
+    @property
+    def complete(self) -> bool:
+        return all(r.present for r in self.rows)
+
+
+def stage_checklist(activity: Activity) -> list[StageCheck]:
+    """组织生活会: each stage (会前/会中/会后) with its required records present or missing."""
+    item = activity.item
+    if item is None or not item.stages:
+        return []
+    records = list(activity.records.all())
+    return [
+        StageCheck(s.code, s.name, s.content, record_checklist(activity, s.records, records))
+        for s in item.stages
+    ]
+
+
+# ---- minutes ----
+
+MINUTES_TAGS = {
+    "h2",
+    "h3",
+    "h4",
+    "p",
+    "br",
+    "ul",
+    "ol",
+    "li",
+    "strong",
+    "em",
+    "b",
+    "i",
+    "u",
+    "blockquote",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+}
+
+
+def sanitize_minutes(html: str) -> str:
+    return nh3.clean(html or "", tags=MINUTES_TAGS, attributes={}).strip()
