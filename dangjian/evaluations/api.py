@@ -1,3 +1,238 @@
-from ninja import Router
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+from ninja import Router, Schema, Status
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from dangjian.accounts.access import access_for
+from dangjian.members.models import Member
+
+from . import services
+from .rules import visible_campaigns
+from .ruleset import current
 
 router = Router(tags=["民主评议党员"])
+
+
+class Problem(Schema):
+    detail: str
+    problems: list[str]
+
+
+class CampaignOut(Schema):
+    id: int
+    org_code: str
+    org_name: str
+    year: int
+    status: str
+    status_display: str
+    self_opens_on: dt.date
+    self_closes_on: dt.date
+    vote_opens_on: dt.date
+    vote_closes_on: dt.date
+    vote_is_open: bool
+    vote_is_closed: bool
+    allow_public: bool
+    meeting_date: dt.date | None
+    rules_version: str
+
+    @staticmethod
+    def resolve_org_code(obj) -> str:
+        return obj.org.code
+
+    @staticmethod
+    def resolve_org_name(obj) -> str:
+        return obj.org.name
+
+    @staticmethod
+    def resolve_status_display(obj) -> str:
+        return obj.get_status_display()
+
+
+class ParticipantOut(Schema):
+    member_id: int
+    name: str
+    graded: bool
+    writes_self: bool
+    excluded_reason: str
+
+
+class MineOut(Schema):
+    writes_self: bool
+    self_status: str  # none | draft | submitted
+    may_vote: bool
+    has_voted: bool
+
+
+class CampaignDetailOut(CampaignOut):
+    participants: list[ParticipantOut]
+    mine: MineOut | None
+
+
+class SelfIn(Schema):
+    study: str = ""
+    duties: str = ""
+    shortcomings: str = ""
+    plans: str = ""
+    self_grade: str = ""
+    submit: bool = False
+
+
+class SelfOut(Schema):
+    member_id: int
+    study: str
+    duties: str
+    shortcomings: str
+    plans: str
+    self_grade: str
+    submitted_on: dt.date | None
+
+
+class GradeIn(Schema):
+    member_id: int
+    grade: str
+    comment: str = ""
+
+
+class BallotIn(Schema):
+    grades: list[GradeIn]
+
+
+class Done(Schema):
+    detail: str
+
+
+class MemberTallyOut(Schema):
+    member_id: int
+    name: str
+    counts: dict[str, int]
+    shares: dict[str, float]
+    proposed: str
+    capped: bool
+    decision: str
+
+
+class TallyOut(Schema):
+    ballots: int
+    small_group: bool
+    excellent_limit: int | None
+    rules_version: str
+    grades: dict[str, str]
+    members: list[MemberTallyOut]
+
+
+def _me(request) -> Member | None:
+    return Member.objects.filter(pk=access_for(request.user).member_id).first()
+
+
+@router.get("/", response=list[CampaignOut], summary="民主评议列表")
+@paginate(LimitOffsetPagination)
+def list_campaigns(request, year: int | None = None):
+    campaigns = visible_campaigns(request.user).order_by("-year", "org__path")
+    return campaigns.filter(year=year) if year else campaigns
+
+
+@router.get("/{campaign_id}", response=CampaignDetailOut, summary="民主评议详情（参评名单、我的任务）")
+def campaign_detail(request, campaign_id: int):
+    campaign = get_object_or_404(visible_campaigns(request.user), pk=campaign_id)
+    me = _me(request)
+    participants = campaign.participants.select_related("member").order_by("member__name_pinyin")
+    mine = None
+    part = participants.filter(member=me).first() if me else None
+    if part:
+        record = services.self_evaluation_for(campaign, me)
+        right = services.right_for(campaign, me)
+        mine = {
+            "writes_self": part.writes_self,
+            "self_status": "submitted" if record and record.submitted else "draft" if record else "none",
+            "may_vote": right is not None,
+            "has_voted": bool(right and right.has_voted),
+        }
+    rows = [
+        {
+            "member_id": p.member_id,
+            "name": p.member.name,
+            "graded": p.graded,
+            "writes_self": p.writes_self,
+            "excluded_reason": p.excluded_reason,
+        }
+        for p in participants
+    ]
+    return {**CampaignOut.from_orm(campaign).dict(), "participants": rows, "mine": mine}
+
+
+@router.get("/{campaign_id}/self", response={200: SelfOut, 404: Done}, summary="我的个人自评")
+def get_self(request, campaign_id: int):
+    campaign = get_object_or_404(visible_campaigns(request.user), pk=campaign_id)
+    me = _me(request)
+    record = services.self_evaluation_for(campaign, me) if me else None
+    if record is None:
+        return Status(404, {"detail": "尚未填写个人自评。"})
+    return record
+
+
+@router.post("/{campaign_id}/self", response={200: SelfOut, 400: Problem}, summary="保存或提交我的个人自评")
+def save_self(request, campaign_id: int, payload: SelfIn):
+    campaign = get_object_or_404(visible_campaigns(request.user), pk=campaign_id)
+    me = _me(request)
+    if me is None:
+        raise PermissionDenied
+    data = payload.dict()
+    submit = data.pop("submit")
+    try:
+        return services.save_self_evaluation(campaign, me, data, submit=submit)
+    except services.Refused as exc:
+        return Status(400, {"detail": str(exc), "problems": exc.problems})
+
+
+@router.post(
+    "/{campaign_id}/ballot", response={200: Done, 400: Problem}, summary="提交测评票（无记名，每人一次）"
+)
+def submit_ballot(request, campaign_id: int, payload: BallotIn):
+    campaign = get_object_or_404(visible_campaigns(request.user), pk=campaign_id)
+    me = _me(request)
+    if services.right_for(campaign, me) is None:
+        raise PermissionDenied
+    grades: dict[int, tuple[str, str]] = {}
+    for g in payload.grades:
+        if g.member_id in grades:
+            return Status(400, {"detail": "同一名党员只能评定一次。", "problems": ["同一名党员只能评定一次。"]})
+        grades[g.member_id] = (g.grade, g.comment)
+    try:
+        services.cast_ballot(campaign, grades, member=me)
+    except services.Refused as exc:
+        return Status(400, {"detail": str(exc), "problems": exc.problems})
+    return {"detail": "测评票已提交。"}
+
+
+@router.get("/{campaign_id}/tally", response={200: TallyOut, 400: Problem}, summary="测评统计（测评结束后）")
+def get_tally(request, campaign_id: int):
+    campaign = get_object_or_404(visible_campaigns(request.user), pk=campaign_id)
+    if not request.user.has_perm("evaluations.view_results", campaign):
+        raise PermissionDenied
+    try:
+        result = services.tally_for(campaign)
+    except services.Refused as exc:
+        return Status(400, {"detail": str(exc), "problems": exc.problems})
+    names = {m.pk: m.name for m in services.graded_members(campaign)}
+    decisions = dict(campaign.decisions.values_list("member_id", "grade"))
+    return {
+        "ballots": result.ballots,
+        "small_group": result.small_group,
+        "excellent_limit": result.excellent_limit,
+        "rules_version": result.rules_version,
+        "grades": current().grades,
+        "members": [
+            {
+                "member_id": r.member_id,
+                "name": names[r.member_id],
+                "counts": r.counts,
+                "shares": r.shares,
+                "proposed": r.proposed,
+                "capped": r.capped,
+                "decision": decisions.get(r.member_id, ""),
+            }
+            for r in result.members
+        ],
+    }
