@@ -137,7 +137,9 @@ def sign_in(request, payload: SignInIn):
     }
 
 
-@router.post("/{int:activity_id}/leave", response={200: AttendanceOut, 400: Message}, summary="请假（待书记审批）")
+@router.post(
+    "/{int:activity_id}/leave", response={200: AttendanceOut, 400: Message}, summary="请假（待书记审批）"
+)
 def ask_leave(request, activity_id: int, payload: LeaveIn):
     activity = _activity(request, activity_id)
     member = Member.objects.filter(pk=access_for(request.user).member_id).first()

@@ -1,0 +1,374 @@
+"""Importing past activities (JSON or .xlsx) with attendance and record references: all or nothing,
+every problem named by row. The formats are documented in docs/import-activities.md.
+
+An activity already in the register (same organisation, kind and start) is left as it is, so importing
+the same file twice changes nothing.
+"""
+
+import datetime as dt
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db import transaction
+from django.utils import timezone
+
+from dangjian.core import idcard
+from dangjian.members.importing import ImportRefused, Problem, read_rows
+from dangjian.members.models import Member
+from dangjian.orgs.models import Organisation
+from dangjian.rulebook import rulebook
+
+from . import services
+from .models import EXCLUDED_KINDS, Activity, Attendance, AttendanceStatus, Method, Record, Status
+
+STATUS_LABELS = {label: value for value, label in AttendanceStatus.choices}
+ACTIVITY_HEADERS = [
+    "编号",
+    "组织代码",
+    "类型",
+    "主题",
+    "开始时间",
+    "结束时间",
+    "地点",
+    "主持人",
+    "记录人",
+    "授课人",
+    "环节",
+    "会议记录",
+]
+ATTENDANCE_HEADERS = ["活动编号", "党员", "出勤", "请假事由"]
+RECORD_HEADERS = ["活动编号", "记录类型", "档案位置"]
+
+
+@dataclass
+class Row:
+    """One activity as read from either format, with where each part came from (for problem messages)."""
+
+    where: int
+    sheet: str
+    data: dict
+    attendance: list[tuple[int, str, dict]] = field(default_factory=list)  # (row, sheet, data)
+    records: list[tuple[int, str, dict]] = field(default_factory=list)
+
+
+@dataclass
+class ImportResult:
+    created: int = 0
+    unchanged: int = 0
+    attendance: int = 0
+    records: int = 0
+
+
+def parse_datetime(value) -> dt.datetime:
+    if isinstance(value, dt.datetime):
+        moment = value
+    else:
+        match = re.fullmatch(
+            r"\s*(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})[ T](\d{1,2}):(\d{2})(?::\d{2})?\s*", str(value or "")
+        )
+        if not match:
+            raise ValueError("时间格式应为 2024-05-10 09:00")
+        try:
+            moment = dt.datetime(*(int(g) for g in match.groups()))
+        except ValueError:
+            raise ValueError("不存在这个时间，请核对") from None
+    return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
+
+
+def _text(value) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value if value is not None else "").strip()
+
+
+# ---- reading ----
+
+
+def read_json(path: Path) -> list[Row]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ImportRefused([Problem(None, "", f"文件不是有效的 JSON：{exc}")]) from exc
+    items = data.get("activities") if isinstance(data, dict) else None
+    if not isinstance(items, list):
+        raise ImportRefused([Problem(None, "", 'JSON 顶层应为 {"activities": [...]}。')])
+    rows = []
+    for n, item in enumerate(items, start=1):
+        if not isinstance(item, dict):
+            raise ImportRefused([Problem(n, "", "每项活动应为一个对象。")])
+        rows.append(
+            Row(
+                n,
+                "活动",
+                item,
+                [(n, f"attendance[{i}]", a) for i, a in enumerate(item.get("attendance") or [], start=1)],
+                [(n, f"records[{i}]", r) for i, r in enumerate(item.get("records") or [], start=1)],
+            )
+        )
+    return rows
+
+
+JSON_KEYS = {
+    "编号": "id",
+    "组织代码": "org",
+    "类型": "kind",
+    "主题": "title",
+    "开始时间": "start",
+    "结束时间": "end",
+    "地点": "place",
+    "主持人": "host",
+    "记录人": "recorder",
+    "授课人": "speaker",
+    "环节": "parts",
+    "会议记录": "minutes",
+    "党员": "member",
+    "出勤": "status",
+    "请假事由": "leave_reason",
+    "记录类型": "kind",
+    "档案位置": "reference",
+}
+
+
+def read_xlsx(path: Path) -> list[Row]:
+    from openpyxl import load_workbook
+
+    with path.open("rb") as file:
+        names, rows = read_rows(file)
+        rows = list(rows)
+    try:
+        sheets = _sheets(load_workbook(path, read_only=True, data_only=True))
+    except (OSError, KeyError, ValueError) as exc:
+        raise ImportRefused([Problem(None, "", "文件不是有效的 Excel（.xlsx）表格。")]) from exc
+    found = [Problem(1, h, "缺少必填列，请使用模板") for h in ACTIVITY_HEADERS[:6] if h not in names]
+    if found:
+        raise ImportRefused(found)
+    by_id: dict[str, Row] = {}
+    result = []
+    for number, values in rows:
+        data = {JSON_KEYS[n]: v for n, v in zip(names, values, strict=False) if n in JSON_KEYS}
+        data["parts"] = [p for p in re.split(r"[、,，;；\s]+", _text(data.get("parts"))) if p]
+        row = Row(number, "活动", data)
+        key = _text(data.get("id"))
+        if key in by_id:
+            raise ImportRefused([Problem(number, "编号", f"与第{by_id[key].where}行重复")])
+        by_id[key] = row
+        result.append(row)
+    for sheet, target in (("出勤", "attendance"), ("记录", "records")):
+        for number, data in sheets.get(sheet, []):
+            owner = by_id.get(_text(data.get("id")))
+            if owner is None:
+                raise ImportRefused([Problem(number, f"{sheet}·活动编号", "在“活动”表中找不到这个编号")])
+            getattr(owner, target).append((number, sheet, data))
+    return result
+
+
+def _sheets(workbook) -> dict[str, list[tuple[int, dict]]]:
+    found = {}
+    for ws in workbook.worksheets[1:]:
+        it = ws.iter_rows(values_only=True)
+        header = [_text(h).rstrip("*") for h in next(it, ()) or ()]
+        header = ["编号" if h == "活动编号" else h for h in header]
+        found[ws.title] = [
+            (i, {JSON_KEYS[h]: v for h, v in zip(header, values, strict=False) if h in JSON_KEYS})
+            for i, values in enumerate(it, start=2)
+            if any(v not in (None, "") for v in values)
+        ]
+    return found
+
+
+# ---- validating and writing ----
+
+
+class _Members:
+    """Finds members by ID number, or by name within the branch (names must then be unique there)."""
+
+    def __init__(self):
+        self.by_branch: dict[int, list[Member]] = {}
+
+    def find(self, branch: Organisation, value) -> Member:
+        text = _text(value)
+        if not text:
+            raise ValueError("请填写党员姓名或身份证号")
+        if branch.pk not in self.by_branch:
+            self.by_branch[branch.pk] = list(
+                Member.objects.filter(org=branch) | Member.objects.filter(dual_org=branch)
+            )
+        pool = self.by_branch[branch.pk]
+        if idcard.problem(idcard.normalise(text)) is None:
+            match = [m for m in pool if m.id_number == idcard.normalise(text)]
+        else:
+            match = [m for m in pool if m.name == text]
+            if len(match) > 1:
+                raise ValueError(f"本支部有{len(match)}名“{text}”，请改填身份证号")
+        if not match:
+            raise ValueError(f"“{text}”不是{branch}的党员")
+        return match[0]
+
+
+def import_activities(rows: list[Row], allowed_orgs, user=None) -> ImportResult:
+    book = rulebook.current()
+    kinds = {i.code: i.code for i in book.activity_items() if i.code not in EXCLUDED_KINDS}
+    kinds |= {i.name: i.code for i in book.activity_items() if i.code not in EXCLUDED_KINDS}
+    record_kinds = {k.code: k.code for k in book.record_kinds.values()} | {
+        k.name: k.code for k in book.record_kinds.values()
+    }
+    orgs = {o.code: o for o in Organisation.objects.all()}
+    allowed = set(allowed_orgs.values_list("pk", flat=True))
+    members = _Members()
+    found: list[Problem] = []
+    built = []
+    seen: dict[tuple, int] = {}
+    if not rows:
+        raise ImportRefused([Problem(None, "", "文件中没有活动。")])
+    for row in rows:
+        activity, extra, problems = _build(row, kinds, record_kinds, orgs, allowed, members)
+        found += problems
+        if activity is None:
+            continue
+        key = (activity.org_id, activity.kind, activity.planned_start)
+        if key in seen:
+            found.append(
+                Problem(row.where, "开始时间", f"与第{seen[key]}行是同一活动（组织、类型、开始时间相同）")
+            )
+            continue
+        seen[key] = row.where
+        built.append((activity, *extra))
+    if found:
+        raise ImportRefused(found)
+    return _write(built, user)
+
+
+def _build(row, kinds, record_kinds, orgs, allowed, members):
+    found: list[Problem] = []
+    d = row.data
+
+    def problem(column, message, where=None):
+        found.append(Problem(where or row.where, column, message))
+
+    org = orgs.get(_text(d.get("org")))
+    if org is None:
+        problem("组织代码", f"组织代码“{_text(d.get('org'))}”不存在")
+    elif org.pk not in allowed:
+        problem("组织代码", f"“{org}”不在您负责的组织内")
+        org = None
+    kind = kinds.get(_text(d.get("kind")))
+    if kind is None:
+        problem("类型", "应为以下之一：" + "、".join(k for k in kinds if not k.isascii()))
+    title = _text(d.get("title"))
+    if not title:
+        problem("主题", "必填，不能为空")
+    times = {}
+    for key, label in (("start", "开始时间"), ("end", "结束时间")):
+        try:
+            times[key] = parse_datetime(d.get(key))
+        except ValueError as exc:
+            problem(label, str(exc))
+    parts = d.get("parts") or []
+    activity = Activity(
+        org=org,
+        kind=kind or "",
+        title=title[:200],
+        place=_text(d.get("place"))[:200],
+        status=Status.HELD,
+        parts=parts if isinstance(parts, list) else [],
+        minutes=services.sanitize_minutes(_text(d.get("minutes"))),
+        planned_start=times.get("start"),
+        planned_end=times.get("end"),
+        actual_start=times.get("start"),
+        actual_end=times.get("end"),
+    )
+    if org is not None:
+        branch = services.branch_of(org)
+        for attr, label in (("host", "主持人"), ("recorder", "记录人"), ("speaker", "授课人")):
+            if _text(d.get(attr)):
+                try:
+                    setattr(activity, attr, members.find(branch, d.get(attr)))
+                except ValueError as exc:
+                    if attr != "speaker":
+                        problem(label, str(exc))
+                    else:  # an instructor or a speaker from elsewhere: found anywhere by ID number
+                        speaker = Member.objects.by_id_number(_text(d.get(attr))).first()
+                        if speaker is None:
+                            problem(label, "授课人请填写身份证号（非本支部党员时）")
+                        activity.speaker = speaker
+    labels = {
+        "org": "组织代码",
+        "kind": "类型",
+        "planned_end": "结束时间",
+        "actual_end": "结束时间",
+        "parts": "环节",
+        "host": "主持人",
+        "recorder": "记录人",
+        "speaker": "授课人",
+    }
+    if org is not None and kind and len(times) == 2:
+        for attr, message in services.activity_problems(activity).items():
+            problem(labels.get(attr, attr), message.rstrip("。"))
+    attendance = []
+    for where, sheet, a in row.attendance:
+        status = STATUS_LABELS.get(_text(a.get("status")), _text(a.get("status")))
+        if status not in AttendanceStatus.values:
+            problem(f"{sheet}·出勤", "应为出席、迟到、请假或缺席", where)
+            continue
+        if org is None:
+            continue
+        try:
+            member = members.find(services.branch_of(org), a.get("member"))
+        except ValueError as exc:
+            problem(f"{sheet}·党员", str(exc), where)
+            continue
+        if any(m.pk == member.pk for m, _, _ in attendance):
+            problem(f"{sheet}·党员", f"{member.name}重复登记", where)
+            continue
+        attendance.append((member, status, _text(a.get("leave_reason"))[:200]))
+    records = []
+    for where, sheet, r in row.records:
+        code = record_kinds.get(_text(r.get("kind")))
+        if code is None:
+            problem(f"{sheet}·记录类型", f"“{_text(r.get('kind'))}”不是规则文件中的记录类型", where)
+        elif not _text(r.get("reference")):
+            problem(f"{sheet}·档案位置", "请写明纸质记录的存放位置（如 档案盒2024-05）", where)
+        else:
+            records.append((code, _text(r.get("reference"))[:200]))
+    if found:
+        return None, (), found
+    return activity, (attendance, records), []
+
+
+@transaction.atomic
+def _write(built, user) -> ImportResult:
+    result = ImportResult()
+    now = timezone.now()
+    for activity, attendance, records in built:
+        if Activity.objects.filter(
+            org=activity.org, kind=activity.kind, planned_start=activity.planned_start
+        ).exists():
+            result.unchanged += 1
+            continue
+        activity.created_by = user
+        services.save_activity(activity, user, notify=False)
+        by_member = {a.member_id: a for a in activity.attendance.all()}
+        for member, status, reason in attendance:
+            row = by_member.get(member.pk) or Attendance(activity=activity, member=member, expected=False)
+            row.status, row.method, row.entered_by, row.entered_at = status, Method.IMPORT, user, now
+            row.leave_reason = reason
+            row.save()
+        Record.objects.bulk_create(
+            Record(activity=activity, kind=code, reference=ref, uploaded_by=user) for code, ref in records
+        )
+        result.created += 1
+        result.attendance += len(attendance)
+        result.records += len(records)
+    return result
+
+
+def import_file(path: Path, allowed_orgs, user=None) -> ImportResult:
+    if path.suffix.lower() == ".json":
+        rows = read_json(path)
+    elif path.suffix.lower() == ".xlsx":
+        rows = read_xlsx(path)
+    else:
+        raise ImportRefused([Problem(None, "", "只能导入 .json 或 .xlsx 文件。")])
+    return import_activities(rows, allowed_orgs, user)
