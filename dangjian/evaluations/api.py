@@ -66,7 +66,7 @@ class MineOut(Schema):
 
 
 class CampaignDetailOut(CampaignOut):
-    participants: list[ParticipantOut]
+    roll: list[ParticipantOut]  # who is graded, who writes a self-evaluation, and why not
     mine: MineOut | None
 
 
@@ -159,7 +159,8 @@ def campaign_detail(request, campaign_id: int):
         }
         for p in participants
     ]
-    return {**CampaignOut.from_orm(campaign).dict(), "participants": rows, "mine": mine}
+    campaign.roll, campaign.mine = rows, mine
+    return campaign
 
 
 @router.get("/{campaign_id}/self", response={200: SelfOut, 404: Done}, summary="我的个人自评")
@@ -176,7 +177,7 @@ def get_self(request, campaign_id: int):
 def save_self(request, campaign_id: int, payload: SelfIn):
     campaign = get_object_or_404(visible_campaigns(request.user), pk=campaign_id)
     me = _me(request)
-    if me is None:
+    if me is None or not campaign.participants.filter(member=me, writes_self=True).exists():
         raise PermissionDenied
     data = payload.dict()
     submit = data.pop("submit")

@@ -16,7 +16,9 @@ THREADS = 4
 @pytest.mark.django_db(transaction=True)
 def test_racing_ballots_from_one_voter_leave_exactly_one(world):
     if connection.vendor != "postgresql":
-        pytest.skip("并发投票测试需要 PostgreSQL（SQLite 整库串行写入，测不出竞争）：设置 DATABASE_URL 后运行")
+        pytest.skip(
+            "并发投票测试需要 PostgreSQL（SQLite 整库串行写入，测不出竞争）：设置 DATABASE_URL 后运行"
+        )
     campaign = open_campaign(world)
     voters = world.members_a[:3]
     outcomes: list[str] = []

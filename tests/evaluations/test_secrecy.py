@@ -21,19 +21,27 @@ TIME_TYPES = ("DateTimeField", "DateField", "TimeField", "DurationField")
 def voted(world, client_for):
     campaign = open_campaign(world, allow_public=True)
     for role in ("secretary_a", "group_leader_a", "member_a"):
-        response = client_for(role).post(f"/evaluations/{campaign.pk}/vote/", post_data(campaign, "excellent"))
+        response = client_for(role).post(
+            f"/evaluations/{campaign.pk}/vote/", post_data(campaign, "excellent")
+        )
         assert response.status_code == 200
     return campaign
 
 
 def _relations() -> dict[str, dict[str, tuple[str, str]]]:
     with connection.cursor() as cursor:
-        return {t: connection.introspection.get_relations(cursor, t) for t in connection.introspection.table_names(cursor)}
+        return {
+            t: connection.introspection.get_relations(cursor, t)
+            for t in connection.introspection.table_names(cursor)
+        }
 
 
 def test_ballot_tables_hold_only_what_was_voted(voted):
     with connection.cursor() as cursor:
-        columns = {t: {c.name for c in connection.introspection.get_table_description(cursor, t)} for t in BALLOT_TABLES}
+        columns = {
+            t: {c.name for c in connection.introspection.get_table_description(cursor, t)}
+            for t in BALLOT_TABLES
+        }
     assert columns[Ballot._meta.db_table] == {"id", "campaign_id"}
     assert columns[BallotGrade._meta.db_table] == {"id", "ballot_id", "evaluated_id", "grade", "comment"}
     relations = _relations()
@@ -76,7 +84,9 @@ def test_every_ballot_grades_the_same_members_so_omissions_reveal_nobody(voted):
 def test_no_row_anywhere_else_mentions_a_ballot(voted):
     """Read every row of every other table (sessions decoded) and look for the ballots' keys."""
     keys = set()
-    for pk in list(Ballot.objects.values_list("pk", flat=True)) + list(BallotGrade.objects.values_list("pk", flat=True)):
+    for pk in list(Ballot.objects.values_list("pk", flat=True)) + list(
+        BallotGrade.objects.values_list("pk", flat=True)
+    ):
         keys |= {str(pk), pk.hex}
     found = []
     for model in apps.get_models():
