@@ -198,7 +198,8 @@ def submit_ballot(request, campaign_id: int, payload: BallotIn):
     grades: dict[int, tuple[str, str]] = {}
     for g in payload.grades:
         if g.member_id in grades:
-            return Status(400, {"detail": "同一名党员只能评定一次。", "problems": ["同一名党员只能评定一次。"]})
+            problem = "同一名党员只能评定一次，请检查测评票。"
+            return Status(400, {"detail": problem, "problems": [problem]})
         grades[g.member_id] = (g.grade, g.comment)
     try:
         services.cast_ballot(campaign, grades, member=me)

@@ -1,4 +1,4 @@
-"""Two racing submissions from one voter leave exactly one ballot (PostgreSQL: real concurrent transactions)."""
+"""Racing submissions from one voter leave exactly one ballot (PostgreSQL: truly concurrent transactions)."""
 
 import threading
 
