@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from dangjian.accounts.access import access_for
@@ -155,7 +155,7 @@ def get_talk(request, talk_id: int):
     return get_object_or_404(_talks(request), pk=talk_id)
 
 
-@router.post("/", response={201: TalkOut, 422: Problems}, summary="记录谈心谈话")
+@router.post("/", response={201: TalkOut, 400: Problems}, summary="记录谈心谈话")
 def create_talk(request, payload: TalkIn):
     org = get_object_or_404(recordable_branches(access_for(request.user), request.user), code=payload.org)
     if not request.user.has_perm("talks.add_talk", org):
@@ -167,8 +167,8 @@ def create_talk(request, payload: TalkIn):
     form = TalkForm({k: v for k, v in data.items() if v is not None}, org=org, user=request.user)
     if not form.is_valid():
         errors = {name: [e["message"] for e in found] for name, found in form.errors.get_json_data().items()}
-        return 422, {"detail": "记录未保存，请按提示修改。", "errors": errors}
+        return Status(400, {"detail": "记录未保存，请按提示修改。", "errors": errors})
     form.instance.created_by = request.user
     with transaction.atomic():
         talk = form.save()
-    return 201, talk
+    return Status(201, talk)

@@ -54,7 +54,12 @@ class Talk(models.Model):
         help_text="如是为某年度组织生活会开展的会前谈心谈话，填写该年度，如 2026；否则留空。",
     )
     created_by = models.ForeignKey(
-        "accounts.User", verbose_name="录入人", null=True, on_delete=models.SET_NULL, related_name="+"
+        "accounts.User",
+        verbose_name="录入人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     # Not auto_now_add: past records loaded later keep the moment they were first entered.
     created_at = models.DateTimeField("录入时间", default=timezone.now, editable=False)

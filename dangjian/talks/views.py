@@ -14,7 +14,6 @@ from dangjian.members.models import Member
 from dangjian.orgs.choices import OrgKind
 from dangjian.orgs.models import Organisation
 
-from .coverage import Status
 from .forms import TalkForm
 from .models import LATE_ENTRY_DAYS, Talk
 from .services import coverage_for, eligible_members, recordable_branches
@@ -196,7 +195,6 @@ def org_coverage(request, code: str):
             "year": year,
             "years": _years(),
             "cov": coverage_for(org, year),
-            "Status": Status,
             "can_record": request.user.has_perm("talks.add_talk", org),
             "can_record_for_others": request.user.has_perm("talks.record_for_others", org),
         },
