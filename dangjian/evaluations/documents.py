@@ -76,8 +76,8 @@ def register(campaign: Campaign) -> Document:
                 _grade(s.self_grade) if s else "",
                 votes,
                 _grade(c.proposed) if c else "",
-                _grade(d.grade) if d else ("不参评：" + p.excluded_reason if not p.graded else ""),
-                d.reason if d else "",
+                _grade(d.grade) if d else ("" if p.graded else "不参评"),
+                d.reason if d else p.excluded_reason,
             ]
         )
     meeting = (
