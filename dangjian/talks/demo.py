@@ -13,8 +13,9 @@ from dangjian.orgs.models import Position
 from .choices import TalkForm, pairing_of
 from .models import Talk
 
-# At county scale only one branch in this many gets talks: enough to look at, cheap to build.
-SCALE_STRIDE = 10
+# At county scale only one branch in this many gets talks, without change-log rows: enough to look at
+# and to measure, cheap to build.
+SCALE_STRIDE = 20
 TOPICS = [
     "交流近期思想状况和工作生活情况，听取对支部工作的意见建议。",
     "围绕学习贯彻党的创新理论谈体会，查找自身差距。",
@@ -83,4 +84,7 @@ def populate(ctx) -> None:
                 on = first + dt.timedelta(days=rng.randint(0, days))
                 if on >= max(a.joined_on, b.joined_on):
                     talk(branch, a.pk, b.pk, on)
-    bulk_create_with_history(rows, Talk, batch_size=1000)
+    if ctx.scale:
+        Talk.objects.bulk_create(rows, batch_size=1000)
+    else:
+        bulk_create_with_history(rows, Talk, batch_size=1000)
