@@ -1,4 +1,5 @@
 import datetime as dt
+from functools import lru_cache
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -16,6 +17,7 @@ from .choices import ACTIVE_STATUSES, ETHNICITIES, Category, Education, Gender, 
 ADULT_AGE = 18  # 《中国共产党章程》第一条：年满十八岁的中国公民可以申请入党
 
 
+@lru_cache(maxsize=65536)  # names repeat in large registers and in every re-import
 def pinyin_key(name: str) -> str:
     return " ".join(lazy_pinyin(name)).lower()
 

@@ -61,3 +61,9 @@ def test_missing_key_refuses_to_start(tmp_path):
         [sys.executable, "-c", "import django; django.setup()"], env=env, cwd=tmp_path, capture_output=True, text=True
     )
     assert result.returncode != 0 and "FIELD_ENCRYPTION_KEY" in result.stderr
+
+
+def test_tokens_of_the_first_version_are_still_read(settings):
+    legacy = crypto._fernet(settings.FIELD_ENCRYPTION_KEY).encrypt(b"13912345678").decode()
+    assert crypto.decrypt(legacy) == "13912345678"
+    assert crypto.encrypt("13912345678") != crypto.encrypt("13912345678")  # a fresh nonce each time
