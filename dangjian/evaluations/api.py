@@ -34,7 +34,8 @@ class CampaignOut(Schema):
     vote_is_open: bool
     vote_is_closed: bool
     allow_public: bool
-    meeting_date: dt.date | None
+    meeting_date: dt.date | None  # the 党员大会's date (from its activity when linked)
+    meeting_id: int | None
     rules_version: str
 
     @staticmethod
@@ -44,6 +45,10 @@ class CampaignOut(Schema):
     @staticmethod
     def resolve_org_name(obj) -> str:
         return obj.org.name
+
+    @staticmethod
+    def resolve_meeting_date(obj) -> dt.date | None:
+        return obj.meeting_day
 
     @staticmethod
     def resolve_status_display(obj) -> str:

@@ -81,8 +81,8 @@ def register(campaign: Campaign) -> Document:
             ]
         )
     meeting = (
-        f"党员大会：{campaign.meeting_title or '支部党员大会'} {campaign.meeting_date:%Y年%m月%d日}"
-        if campaign.meeting_date
+        f"党员大会：{campaign.meeting_name} {campaign.meeting_day:%Y年%m月%d日}"
+        if campaign.meeting_day
         else "党员大会：未填写"
     )
     return Document(

@@ -1,6 +1,8 @@
 from django import forms
 from django.utils import timezone
 
+from dangjian.meetings.models import Activity
+from dangjian.meetings.models import Status as ActivityStatus
 from dangjian.orgs.choices import OrgKind
 from dangjian.orgs.forms import DateInput
 
@@ -13,6 +15,7 @@ class CampaignForm(forms.ModelForm):
         model = Campaign
         fields = [
             "org",
+            "meeting",
             "year",
             "self_opens_on",
             "self_closes_on",
@@ -28,13 +31,18 @@ class CampaignForm(forms.ModelForm):
         }
         help_texts = {
             "allow_public": "勾选后可生成一次性测评码（可打印或显示二维码），供群众代表参加民主测评。",
-            "meeting_date": "召开支部党员大会进行评议和组织评定的日期；会前党员互相看不到个人自评。",
+            "meeting_date": "党员大会尚未在“组织生活”中登记时，填写计划日期；会前党员互相看不到个人自评。",
         }
 
     def __init__(self, *args, orgs, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["org"].queryset = orgs.filter(kind=OrgKind.BRANCH)
         self.fields["org"].label = "党支部"
+        self.fields["meeting"].queryset = (
+            Activity.objects.filter(org__in=orgs, kind=current().meeting_kind)
+            .exclude(status=ActivityStatus.CANCELLED)
+            .select_related("org")
+        )
         if self.instance.pk:
             self.fields["org"].disabled = True
             self.fields["year"].disabled = self.instance.status != Campaign.Status.DRAFT
@@ -52,10 +60,12 @@ class CampaignForm(forms.ModelForm):
             self.add_error("vote_closes_on", "测评截止日期不能早于开始日期。")
         if so and vo and vo < so:
             self.add_error("vote_opens_on", "互评测评应在个人自评开始之后进行。")
+        meeting, org = data.get("meeting"), self.instance.org if self.instance.pk else data.get("org")
+        if meeting and org and meeting.org_id != org.pk:
+            self.add_error("meeting", "所选党员大会不属于该党支部，请选择本支部的党员大会。")
         year = data.get("year")
         if year and not 2000 <= year <= timezone.localdate().year + 1:
             self.add_error("year", "请填写正确的评议年度。")
-        org = self.instance.org if self.instance.pk else data.get("org")
         if org and year and Campaign.objects.filter(org=org, year=year).exclude(pk=self.instance.pk).exists():
             self.add_error("year", f"{org}已有{year}年度的民主评议，请直接打开它。")
         return data

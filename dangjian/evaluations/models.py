@@ -39,6 +39,16 @@ class Campaign(models.Model):
     vote_opens_on = models.DateField("互评测评开始")
     vote_closes_on = models.DateField("互评测评截止")
     allow_public = models.BooleanField("群众代表参加民主测评", default=False)
+    meeting = models.ForeignKey(
+        "meetings.Activity",
+        verbose_name="党员大会",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="evaluation_campaigns",
+        help_text="评议所属的支部党员大会（在“组织生活”中登记）",
+    )
+    # Until the 党员大会 is recorded as an activity, its planned date and name.
     meeting_date = models.DateField("党员大会日期", null=True, blank=True)
     meeting_title = models.CharField("党员大会名称", max_length=100, blank=True)
     rules_version = models.CharField("规则版本", max_length=40, editable=False)
@@ -78,7 +88,18 @@ class Campaign(models.Model):
 
     @property
     def meeting_held(self) -> bool:
-        return self.meeting_date is not None and self.meeting_date <= timezone.localdate()
+        return self.meeting_day is not None and self.meeting_day <= timezone.localdate()
+
+    @property
+    def meeting_day(self):
+        """The 党员大会's date: from its activity when linked, else the date typed in."""
+        return self.meeting.date if self.meeting_id else self.meeting_date
+
+    @property
+    def meeting_name(self) -> str:
+        if self.meeting_id:
+            return self.meeting.title
+        return self.meeting_title or "支部党员大会"
 
 
 class Participant(models.Model):

@@ -50,6 +50,7 @@ class EvaluationRules:
     discipline_reason: str
     discipline_source: str
     disposals: dict[str, Disposal]
+    meeting_kind: str  # the rulebook item code of the 党员大会
 
     def grade_name(self, code: str) -> str:
         return self.grades.get(code, "")
@@ -107,6 +108,7 @@ def load(path: Path = DEFAULT_FILE) -> EvaluationRules:
             discipline_reason=ex["discipline"]["reason"],
             discipline_source=ex["discipline"]["source"],
             disposals=disposals,
+            meeting_kind=data["meeting"]["kind"],
         )
     except (KeyError, TypeError, ValueError, tomllib.TOMLDecodeError) as exc:
         raise ImproperlyConfigured(f"民主评议规则文件 {path} 有误：{exc}") from exc

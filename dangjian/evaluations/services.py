@@ -276,7 +276,7 @@ def decide(campaign: Campaign, member, proposed: str, data: DecisionInput) -> De
             "grade": data.grade,
             "proposed_grade": proposed,
             "reason": reason,
-            "decided_on": campaign.meeting_date or timezone.localdate(),
+            "decided_on": campaign.meeting_day or timezone.localdate(),
         },
     )
     if data.grade != UNQUALIFIED:
