@@ -11,6 +11,7 @@ from importlib.util import find_spec
 
 from django.apps import apps
 from django.db import transaction
+from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from dangjian.accounts.models import User
@@ -57,9 +58,16 @@ CATEGORY_SUFFIX = {
 }
 
 
-def build(seed: int = 1, branches: int | None = None, members: int | None = None, today: dt.date | None = None) -> Town:
+def build(
+    seed: int = 1,
+    branches: int | None = None,
+    members: int | None = None,
+    today: dt.date | None = None,
+    with_apps: bool = True,
+) -> Town:
+    """The town, its members, positions and logins; then (with_apps) each app's `demo.populate(ctx)`."""
     rng = random.Random(seed)
-    today = today or dt.date.today()
+    today = today or timezone.localdate()
     with transaction.atomic():
         town = Organisation.objects.create(
             code=TOWN_CODE, name="中共神鼎山镇委员会", kind=OrgKind.TOWN, founded_on=dt.date(1956, 7, 1)
@@ -78,7 +86,7 @@ def build(seed: int = 1, branches: int | None = None, members: int | None = None
         _make_members(ctx, sizes)
         _make_positions(ctx, generals)
         _make_accounts(ctx)
-        for config in apps.get_app_configs():
+        for config in apps.get_app_configs() if with_apps else ():
             module_name = f"{config.name}.demo"
             if config.name.startswith("dangjian.") and config.name != "dangjian.demo" and find_spec(module_name):
                 import_module(module_name).populate(ctx)

@@ -20,5 +20,6 @@ class Command(BaseCommand):
         for user in sorted(rows, key=lambda u: order[u.username]):
             where = user.member.org.name if user.member_id else (user.scope_org.name if user.scope_org_id else "")
             phone = f"，或手机号 {user.member.phone}" if user.member_id and user.member.phone else ""
-            self.stdout.write(f"  {user.username:<12} {user}（{where}）{phone}")
+            where = f"（{where}）" if where else ""
+            self.stdout.write(f"  {user.username:<12} {user}{where}{phone}")
         self.stdout.write("")
