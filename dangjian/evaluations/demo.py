@@ -8,6 +8,7 @@ from collections import defaultdict
 
 from simple_history.utils import bulk_create_with_history
 
+from dangjian.meetings.models import Activity
 from dangjian.orgs.choices import OrgCategory
 
 from . import engine
@@ -38,8 +39,15 @@ def populate(ctx) -> None:
     by_branch = defaultdict(list)
     for m in ctx.members:
         by_branch[m.org_id].append(m)
+    # Last December's 支部党员大会 from the demo activities, where there is one.
+    meetings = {}
+    for activity in Activity.objects.filter(
+        org__in=branches, kind=rules.meeting_kind, date__year=year, date__month=12
+    ).order_by("date"):
+        meetings.setdefault(activity.org_id, activity)
     campaigns = [
         Campaign(
+            meeting=meetings.get(b.pk),
             org=b,
             year=year,
             status=Campaign.Status.DECIDED,
@@ -128,7 +136,7 @@ def populate(ctx) -> None:
                     proposed_grade=r.proposed,
                     grade=grade,
                     reason=reason,
-                    decided_on=campaign.meeting_date,
+                    decided_on=campaign.meeting_day,
                 )
             )
     Participant.objects.bulk_create(participants, batch_size=2000)
