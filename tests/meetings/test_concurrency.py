@@ -20,7 +20,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def _require_postgres():
     if connection.vendor != "postgresql":
-        pytest.skip("并发签到测试需要 PostgreSQL：SQLite 一次只允许一个写事务，测不出竞争（CI 在 PostgreSQL 上运行）")
+        pytest.skip(
+            "并发签到测试需要 PostgreSQL：SQLite 一次只允许一个写事务，测不出竞争（CI 在 PostgreSQL 上运行）"
+        )
 
 
 def _run(clients, url, barrier_size):

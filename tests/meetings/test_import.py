@@ -10,17 +10,36 @@ from dangjian.meetings.models import Activity, Attendance, Record
 
 
 def good(world) -> dict:
-    return {"activities": [
-        {"org": "BRA", "kind": "主题党日", "title": "学习党章", "start": "2024-05-10 09:00", "end": "2024-05-10 11:00",
-         "place": "村委会", "host": world.members_a[0].name, "recorder": world.members_a[1].id_number,
-         "parts": ["集中学习", "交纳党费"], "minutes": "<h2>议程</h2><script>x</script>",
-         "attendance": [{"member": world.members_a[2].name, "status": "出席"},
-                        {"member": world.members_a[3].id_number, "status": "请假", "leave_reason": "外出务工"},
-                        {"member": world.members_a[4].name, "status": "缺席"}],
-         "records": [{"kind": "活动剪影", "reference": "档案盒2024-05"}]},
-        {"org": "BRA", "kind": "party_lecture", "title": "党课", "start": "2024-06-01 15:00", "end": "2024-06-01 16:00",
-         "speaker": world.members_b[4].id_number},
-    ]}
+    return {
+        "activities": [
+            {
+                "org": "BRA",
+                "kind": "主题党日",
+                "title": "学习党章",
+                "start": "2024-05-10 09:00",
+                "end": "2024-05-10 11:00",
+                "place": "村委会",
+                "host": world.members_a[0].name,
+                "recorder": world.members_a[1].id_number,
+                "parts": ["集中学习", "交纳党费"],
+                "minutes": "<h2>议程</h2><script>x</script>",
+                "attendance": [
+                    {"member": world.members_a[2].name, "status": "出席"},
+                    {"member": world.members_a[3].id_number, "status": "请假", "leave_reason": "外出务工"},
+                    {"member": world.members_a[4].name, "status": "缺席"},
+                ],
+                "records": [{"kind": "活动剪影", "reference": "档案盒2024-05"}],
+            },
+            {
+                "org": "BRA",
+                "kind": "party_lecture",
+                "title": "党课",
+                "start": "2024-06-01 15:00",
+                "end": "2024-06-01 16:00",
+                "speaker": world.members_b[4].id_number,
+            },
+        ]
+    }
 
 
 def write(tmp_path, data, name="a.json"):
@@ -37,9 +56,17 @@ def test_json_import(world, tmp_path, capsys):
     assert theme.status == "held" and theme.is_late_entry and theme.parts == ["集中学习", "交纳党费"]
     assert theme.minutes == "<h2>议程</h2>"
     assert theme.host == world.members_a[0] and theme.recorder == world.members_a[1]
-    statuses = dict(Attendance.objects.filter(activity=theme).exclude(status="").values_list("member_id", "status"))
-    assert statuses == {world.members_a[2].pk: "present", world.members_a[3].pk: "leave", world.members_a[4].pk: "absent"}
-    assert set(Attendance.objects.filter(activity=theme).exclude(status="").values_list("method", flat=True)) == {"import"}
+    statuses = dict(
+        Attendance.objects.filter(activity=theme).exclude(status="").values_list("member_id", "status")
+    )
+    assert statuses == {
+        world.members_a[2].pk: "present",
+        world.members_a[3].pk: "leave",
+        world.members_a[4].pk: "absent",
+    }
+    assert set(
+        Attendance.objects.filter(activity=theme).exclude(status="").values_list("method", flat=True)
+    ) == {"import"}
     assert Record.objects.get(activity=theme).reference == "档案盒2024-05"
     lecture = Activity.objects.get(kind="party_lecture")
     assert lecture.speaker == world.members_b[4] and lecture.speaker_allowed is True
@@ -55,8 +82,15 @@ def test_bad_json_refused_whole_with_every_problem(world, tmp_path, capsys):
     data["activities"][0]["attendance"].append({"member": "不存在的人", "status": "出席"})
     data["activities"][0]["attendance"].append({"member": world.members_a[5].name, "status": "到了"})
     data["activities"][1]["end"] = "2024-06-01 14:00"
-    data["activities"].append({"org": "BRB", "kind": "支部委员会", "title": "x", "start": "2024-06-01 15:00",
-                               "end": "2024-06-01 16:00"})
+    data["activities"].append(
+        {
+            "org": "BRB",
+            "kind": "支部委员会",
+            "title": "x",
+            "start": "2024-06-01 15:00",
+            "end": "2024-06-01 16:00",
+        }
+    )
     data["activities"].append({"org": "NOPE", "kind": "谈心谈话", "title": "", "start": "2024-13-01 15:00"})
     with pytest.raises(CommandError, match="文件未导入"):
         call_command("import-activities", write(tmp_path, data))
@@ -81,10 +115,41 @@ def xlsx(tmp_path, world, bad=False):
     wb = Workbook()
     ws = wb.active
     ws.title = "活动"
-    ws.append(["编号", "组织代码*", "类型*", "主题*", "开始时间*", "结束时间*", "地点", "主持人", "记录人", "授课人", "环节", "会议记录"])
-    ws.append([1, "BRA", "主题党日", "学习", "2024-05-10 09:00", "2024-05-10 11:00", "村委会", "", "", "",
-               "集中学习、志愿服务", ""])
-    ws.append([2, "BRA-G1", "党小组会", "学习", "2024-05-12 09:00", "2024-05-12 10:00", "", "", "", "", "", ""])
+    ws.append(
+        [
+            "编号",
+            "组织代码*",
+            "类型*",
+            "主题*",
+            "开始时间*",
+            "结束时间*",
+            "地点",
+            "主持人",
+            "记录人",
+            "授课人",
+            "环节",
+            "会议记录",
+        ]
+    )
+    ws.append(
+        [
+            1,
+            "BRA",
+            "主题党日",
+            "学习",
+            "2024-05-10 09:00",
+            "2024-05-10 11:00",
+            "村委会",
+            "",
+            "",
+            "",
+            "集中学习、志愿服务",
+            "",
+        ]
+    )
+    ws.append(
+        [2, "BRA-G1", "党小组会", "学习", "2024-05-12 09:00", "2024-05-12 10:00", "", "", "", "", "", ""]
+    )
     att = wb.create_sheet("出勤")
     att.append(["活动编号", "党员", "出勤", "请假事由"])
     att.append([1, world.members_a[2].name, "出席", ""])

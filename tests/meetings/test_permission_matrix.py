@@ -11,8 +11,18 @@ from tests.matrix import Case, cases_for, check
 
 from .helpers import make_activity
 
-EVERYONE = frozenset({"office", "oversight", "secretary_a", "organiser_b", "instructor_a", "group_leader_a", "member_a",
-                      "member_b"})
+EVERYONE = frozenset(
+    {
+        "office",
+        "oversight",
+        "secretary_a",
+        "organiser_b",
+        "instructor_a",
+        "group_leader_a",
+        "member_a",
+        "member_b",
+    }
+)
 PLANNERS = frozenset({"office", "secretary_a", "organiser_b", "instructor_a"})
 A_VIEWERS = frozenset({"office", "oversight", "secretary_a", "instructor_a", "group_leader_a", "member_a"})
 A_MANAGERS = frozenset({"office", "secretary_a"})
@@ -63,7 +73,9 @@ def absent_row(w):
 
 
 def makeup(w):
-    task = MakeUpTask.objects.create(attendance=absent_row(w), content="学习党章", due_on=timezone.localdate())
+    task = MakeUpTask.objects.create(
+        attendance=absent_row(w), content="学习党章", due_on=timezone.localdate()
+    )
     return task
 
 
@@ -73,8 +85,14 @@ def rect(w):
 
 def next_week(w):
     start = timezone.localtime() + dt.timedelta(days=7)
-    return {"org": w.branch_a.pk, "kind": "theme_day", "title": "主题党日", "status": "planned",
-            "planned_start": f"{start:%Y-%m-%dT10:00}", "planned_end": f"{start:%Y-%m-%dT11:00}"}
+    return {
+        "org": w.branch_a.pk,
+        "kind": "theme_day",
+        "title": "主题党日",
+        "status": "planned",
+        "planned_start": f"{start:%Y-%m-%dT10:00}",
+        "planned_end": f"{start:%Y-%m-%dT11:00}",
+    }
 
 
 CASES = [
@@ -82,51 +100,137 @@ CASES = [
     Case("calendar", lambda w: "/meetings/calendar/", EVERYONE),
     Case("calendar A", lambda w: "/meetings/calendar/?org=BRA&month=2026-01", EVERYONE),
     Case("create page", lambda w: "/meetings/new/", PLANNERS),
-    Case("create A", lambda w: "/meetings/new/", A_MANAGERS, method="post", data=next_week, ok=(302,),
-         denied=(200, 403, 404)),  # others: the form refuses branch A (200 with an error) or the page is refused
+    Case(
+        "create A",
+        lambda w: "/meetings/new/",
+        A_MANAGERS,
+        method="post",
+        data=next_week,
+        ok=(302,),
+        denied=(200, 403, 404),
+    ),  # others: the form refuses branch A (200 with an error) or the page is refused
     Case("detail A", lambda w: f"/meetings/{theme(w).pk}/", A_VIEWERS),
     # a group's meeting: the branch's readers and the group's own members, not the other group's
-    Case("detail group 1", lambda w: f"/meetings/{group1(w).pk}/", A_VIEWERS - {"group_leader_a", "member_a"}),
+    Case(
+        "detail group 1", lambda w: f"/meetings/{group1(w).pk}/", A_VIEWERS - {"group_leader_a", "member_a"}
+    ),
     Case("edit A", lambda w: f"/meetings/{theme(w).pk}/edit/", A_MANAGERS),
-    Case("edit lecture by instructor", lambda w: f"/meetings/{lecture(w).pk}/edit/", A_MANAGERS | {"instructor_a"}),
+    Case(
+        "edit lecture by instructor",
+        lambda w: f"/meetings/{lecture(w).pk}/edit/",
+        A_MANAGERS | {"instructor_a"},
+    ),
     Case("minutes A", lambda w: f"/meetings/{theme(w).pk}/minutes/", A_MANAGERS),
     Case("print A", lambda w: f"/meetings/{theme(w).pk}/print/", A_VIEWERS),
-    Case("attendance A", lambda w: f"/meetings/{theme(w).pk}/attendance/",
-         A_VIEWERS - {"member_a"}),
-    Case("attendance group 1", lambda w: f"/meetings/{group1(w).pk}/attendance/",
-         A_VIEWERS - {"group_leader_a", "member_a"}),
+    Case("attendance A", lambda w: f"/meetings/{theme(w).pk}/attendance/", A_VIEWERS - {"member_a"}),
+    Case(
+        "attendance group 1",
+        lambda w: f"/meetings/{group1(w).pk}/attendance/",
+        A_VIEWERS - {"group_leader_a", "member_a"},
+    ),
     Case("qr A", lambda w: f"/meetings/{theme(w).pk}/qr/", A_MANAGERS | {"group_leader_a"}),
     Case("qr code A", lambda w: f"/meetings/{theme(w).pk}/qr/code/", A_MANAGERS | {"group_leader_a"}),
     Case("qr group 1", lambda w: f"/meetings/{group1(w).pk}/qr/", A_MANAGERS),
-    Case("qr lecture", lambda w: f"/meetings/{lecture(w).pk}/qr/", A_MANAGERS | {"instructor_a", "group_leader_a"}),
-    Case("record attendance A", lambda w: f"/meetings/{theme(w).pk}/attendance/",
-         A_MANAGERS | {"group_leader_a"}, method="post", data=lambda w: {f"status_{w.members_a[7].pk}": "present"},
-         ok=(302,)),
+    Case(
+        "qr lecture",
+        lambda w: f"/meetings/{lecture(w).pk}/qr/",
+        A_MANAGERS | {"instructor_a", "group_leader_a"},
+    ),
+    Case(
+        "record attendance A",
+        lambda w: f"/meetings/{theme(w).pk}/attendance/",
+        A_MANAGERS | {"group_leader_a"},
+        method="post",
+        data=lambda w: {f"status_{w.members_a[7].pk}": "present"},
+        ok=(302,),
+    ),
     Case("sign-in page", lambda w: f"/meetings/s/{services.signin_token(theme(w).pk)}/", EVERYONE),
-    Case("sign in A", lambda w: f"/meetings/s/{services.signin_token(theme(w).pk)}/", A_MEMBERS, method="post",
-         denied=(400,)),
-    Case("leave A", lambda w: f"/meetings/{theme(w).pk}/leave/", A_MEMBERS | {"instructor_a"}, method="post",
-         data=lambda w: {"reason": "出差"}, ok=(302,)),
-    Case("decide leave A", lambda w: f"/meetings/attendance/{leave_row(w).pk}/leave/", A_MANAGERS, method="post",
-         data=lambda w: {"approve": "1"}, ok=(302,)),
-    Case("makeup add A", lambda w: f"/meetings/attendance/{absent_row(w).pk}/makeup/", A_MANAGERS, method="post",
-         data=lambda w: {"content": "学习党章", "due_on": "2026-12-31"}, ok=(302,)),
+    Case(
+        "sign in A",
+        lambda w: f"/meetings/s/{services.signin_token(theme(w).pk)}/",
+        A_MEMBERS,
+        method="post",
+        denied=(400,),
+    ),
+    Case(
+        "leave A",
+        lambda w: f"/meetings/{theme(w).pk}/leave/",
+        A_MEMBERS | {"instructor_a"},
+        method="post",
+        data=lambda w: {"reason": "出差"},
+        ok=(302,),
+    ),
+    Case(
+        "decide leave A",
+        lambda w: f"/meetings/attendance/{leave_row(w).pk}/leave/",
+        A_MANAGERS,
+        method="post",
+        data=lambda w: {"approve": "1"},
+        ok=(302,),
+    ),
+    Case(
+        "makeup add A",
+        lambda w: f"/meetings/attendance/{absent_row(w).pk}/makeup/",
+        A_MANAGERS,
+        method="post",
+        data=lambda w: {"content": "学习党章", "due_on": "2026-12-31"},
+        ok=(302,),
+    ),
     Case("makeup done", lambda w: f"/meetings/makeup/{makeup(w).pk}/done/", frozenset(), method="post"),
-    Case("record upload A", lambda w: f"/meetings/{theme(w).pk}/records/", A_MANAGERS, method="post", ok=(302,)),
-    Case("agenda A", lambda w: f"/meetings/{general(w).pk}/agenda/", A_MANAGERS, method="post", ok=(302,),
-         data=lambda w: {"kind": "other", "title": "选举", "present": 6, "votes_for": 6, "votes_against": 0,
-                         "votes_abstain": 0}),
-    Case("rectification add", lambda w: f"/meetings/{olm(w).pk}/rectifications/", A_MANAGERS, method="post",
-         ok=(302,), data=lambda w: {"content": "加强学习", "owner": w.members_a[2].pk, "due_on": "2026-12-31"}),
-    Case("rectification done", lambda w: f"/meetings/rectifications/{rect(w).pk}/done/", A_MANAGERS, method="post",
-         ok=(302,)),
+    Case(
+        "record upload A", lambda w: f"/meetings/{theme(w).pk}/records/", A_MANAGERS, method="post", ok=(302,)
+    ),
+    Case(
+        "agenda A",
+        lambda w: f"/meetings/{general(w).pk}/agenda/",
+        A_MANAGERS,
+        method="post",
+        ok=(302,),
+        data=lambda w: {
+            "kind": "other",
+            "title": "选举",
+            "present": 6,
+            "votes_for": 6,
+            "votes_against": 0,
+            "votes_abstain": 0,
+        },
+    ),
+    Case(
+        "rectification add",
+        lambda w: f"/meetings/{olm(w).pk}/rectifications/",
+        A_MANAGERS,
+        method="post",
+        ok=(302,),
+        data=lambda w: {"content": "加强学习", "owner": w.members_a[2].pk, "due_on": "2026-12-31"},
+    ),
+    Case(
+        "rectification done",
+        lambda w: f"/meetings/rectifications/{rect(w).pk}/done/",
+        A_MANAGERS,
+        method="post",
+        ok=(302,),
+    ),
     Case("api list", lambda w: "/api/meetings/", EVERYONE, api=True),
     Case("api detail A", lambda w: f"/api/meetings/{theme(w).pk}", A_VIEWERS, api=True),
     Case("api attendance A", lambda w: f"/api/meetings/{theme(w).pk}/attendance", A_VIEWERS, api=True),
-    Case("api sign in", lambda w: "/api/meetings/signin", A_MEMBERS, method="post", api=True, denied=(400,),
-         data=lambda w: {"token": services.signin_token(theme(w).pk)}),
-    Case("api leave A", lambda w: f"/api/meetings/{theme(w).pk}/leave", A_MEMBERS, method="post", api=True,
-         denied=(400, 403, 404), data=lambda w: {"reason": "出差"}),
+    Case(
+        "api sign in",
+        lambda w: "/api/meetings/signin",
+        A_MEMBERS,
+        method="post",
+        api=True,
+        denied=(400,),
+        data=lambda w: {"token": services.signin_token(theme(w).pk)},
+    ),
+    Case(
+        "api leave A",
+        lambda w: f"/api/meetings/{theme(w).pk}/leave",
+        A_MEMBERS,
+        method="post",
+        api=True,
+        denied=(400, 403, 404),
+        data=lambda w: {"reason": "出差"},
+    ),
 ]
 
 
@@ -157,8 +261,9 @@ def test_makeup_done_only_by_its_member(world, client_for):
 def test_group_leader_records_only_their_group(world, client_for):
     a = theme(world)
     own, other = world.members_a[7], world.members_a[1]  # group 2 (led) and group 1
-    client_for("group_leader_a").post(f"/meetings/{a.pk}/attendance/", {f"status_{own.pk}": "present",
-                                                                          f"status_{other.pk}": "present"})
+    client_for("group_leader_a").post(
+        f"/meetings/{a.pk}/attendance/", {f"status_{own.pk}": "present", f"status_{other.pk}": "present"}
+    )
     rows = dict(Attendance.objects.filter(activity=a).values_list("member_id", "status"))
     assert rows[own.pk] == "present" and rows[other.pk] == ""
     row = Attendance.objects.get(activity=a, member=own)

@@ -66,7 +66,9 @@ def test_upload_page_and_permission_checked_download(world, client_for):
     response = secretary.post(f"/meetings/{a.pk}/records/", {"kind": "lecture_script", "file": upload})
     assert response.status_code == 302
     record = Record.objects.get(activity=a)
-    assert record.kind == "lecture_script" and record.original_name == "党课稿.pdf" and record.size == len(PDF)
+    assert (
+        record.kind == "lecture_script" and record.original_name == "党课稿.pdf" and record.size == len(PDF)
+    )
     assert {r.code: r.present for r in services.record_checklist(a)}["lecture_script"]
     download = secretary.get(f"/meetings/records/{record.pk}/")
     assert download.status_code == 200 and b"".join(download.streaming_content) == PDF
@@ -79,7 +81,8 @@ def test_upload_page_and_permission_checked_download(world, client_for):
 def test_wrong_type_upload_refused_with_reason(world, client_for):
     a = make_activity(world.branch_a, "theme_day")
     upload = SimpleUploadedFile("photo.jpg", PDF, content_type="image/jpeg")
-    response = client_for("secretary_a").post(f"/meetings/{a.pk}/records/", {"kind": "activity_photos", "file": upload},
-                                              follow=True)
+    response = client_for("secretary_a").post(
+        f"/meetings/{a.pk}/records/", {"kind": "activity_photos", "file": upload}, follow=True
+    )
     assert "上传未成功" in response.content.decode()
     assert not Record.objects.exists()

@@ -45,13 +45,23 @@ def test_applies_to(applies_to, org_kind, committee, ok):
 
 @pytest.mark.django_db
 def test_kind_must_apply_to_the_org(world):
-    bad = Activity(org=world.branch_b, kind="committee_meeting", title="x", planned_start=timezone.now(),
-                   planned_end=timezone.now() + dt.timedelta(hours=1))
+    bad = Activity(
+        org=world.branch_b,
+        kind="committee_meeting",
+        title="x",
+        planned_start=timezone.now(),
+        planned_end=timezone.now() + dt.timedelta(hours=1),
+    )
     with pytest.raises(ValidationError) as exc:
         bad.full_clean()
     assert "不设支部委员会" in str(exc.value)
-    group_meeting_in_branch = Activity(org=world.branch_a, kind="group_meeting", title="x",
-                                       planned_start=timezone.now(), planned_end=timezone.now() + dt.timedelta(hours=1))
+    group_meeting_in_branch = Activity(
+        org=world.branch_a,
+        kind="group_meeting",
+        title="x",
+        planned_start=timezone.now(),
+        planned_end=timezone.now() + dt.timedelta(hours=1),
+    )
     assert "org" in services.activity_problems(group_meeting_in_branch)
     assert [c for c, _ in services.kinds_for(world.group_a1)] == ["group_meeting"]
     assert "committee_meeting" in dict(services.kinds_for(world.branch_a))
@@ -61,19 +71,37 @@ def test_kind_must_apply_to_the_org(world):
 @pytest.mark.django_db
 def test_unknown_kind_and_heart_talk_refused(world):
     for kind in ("heart_talk", "no_such_kind", "member_evaluation"):
-        a = Activity(org=world.branch_a, kind=kind, title="x", planned_start=timezone.now(),
-                     planned_end=timezone.now() + dt.timedelta(hours=1))
+        a = Activity(
+            org=world.branch_a,
+            kind=kind,
+            title="x",
+            planned_start=timezone.now(),
+            planned_end=timezone.now() + dt.timedelta(hours=1),
+        )
         assert "kind" in services.activity_problems(a), kind
 
 
 @pytest.mark.django_db
 def test_end_before_start_refused(world):
     now = timezone.now()
-    a = Activity(org=world.branch_a, kind="theme_day", title="x", planned_start=now, planned_end=now - dt.timedelta(hours=1))
+    a = Activity(
+        org=world.branch_a,
+        kind="theme_day",
+        title="x",
+        planned_start=now,
+        planned_end=now - dt.timedelta(hours=1),
+    )
     assert services.activity_problems(a)["planned_end"] == "计划结束时间应晚于开始时间。"
     past = now - dt.timedelta(days=2)
-    a = Activity(org=world.branch_a, kind="theme_day", title="x", planned_start=past, planned_end=past + dt.timedelta(hours=1),
-                 actual_start=past, actual_end=past - dt.timedelta(minutes=5))
+    a = Activity(
+        org=world.branch_a,
+        kind="theme_day",
+        title="x",
+        planned_start=past,
+        planned_end=past + dt.timedelta(hours=1),
+        actual_start=past,
+        actual_end=past - dt.timedelta(minutes=5),
+    )
     assert services.activity_problems(a)["actual_end"] == "实际结束时间应晚于开始时间。"
     a.actual_end = past + dt.timedelta(hours=1)
     assert services.activity_problems(a) == {}
@@ -82,16 +110,28 @@ def test_end_before_start_refused(world):
 @pytest.mark.django_db
 def test_parts_must_be_the_items_parts(world):
     now = timezone.now()
-    a = Activity(org=world.branch_a, kind="theme_day", title="x", planned_start=now, planned_end=now + dt.timedelta(hours=1),
-                 parts=["集中学习", "打篮球"])
+    a = Activity(
+        org=world.branch_a,
+        kind="theme_day",
+        title="x",
+        planned_start=now,
+        planned_end=now + dt.timedelta(hours=1),
+        parts=["集中学习", "打篮球"],
+    )
     assert "打篮球" in services.activity_problems(a)["parts"]
 
 
 @pytest.mark.django_db
 def test_host_from_another_branch_refused(world):
     now = timezone.now()
-    a = Activity(org=world.branch_a, kind="theme_day", title="x", planned_start=now, planned_end=now + dt.timedelta(hours=1),
-                 host=world.members_b[0])
+    a = Activity(
+        org=world.branch_a,
+        kind="theme_day",
+        title="x",
+        planned_start=now,
+        planned_end=now + dt.timedelta(hours=1),
+        host=world.members_b[0],
+    )
     assert services.activity_problems(a)["host"] == "主持人应为本支部党员。"
 
 
@@ -183,7 +223,10 @@ def test_expected_attendees(world):
     group = make_activity(world.group_a1, "group_meeting")
     assert set(group.attendance.values_list("member_id", flat=True)) == {m.pk for m in world.members_a[:4]}
     committee = make_activity(world.branch_a, "committee_meeting")
-    assert set(committee.attendance.values_list("member_id", flat=True)) == {world.members_a[0].pk, world.members_a[1].pk}
+    assert set(committee.attendance.values_list("member_id", flat=True)) == {
+        world.members_a[0].pk,
+        world.members_a[1].pk,
+    }
 
 
 @pytest.mark.django_db
@@ -230,6 +273,8 @@ def test_org_life_meeting_stages(world):
 
 
 def test_minutes_sanitised():
-    html = '<h2 onclick="x()">议程</h2><script>alert(1)</script><ul><li><a href="javascript:x">一</a></li></ul>'
+    html = (
+        '<h2 onclick="x()">议程</h2><script>alert(1)</script><ul><li><a href="javascript:x">一</a></li></ul>'
+    )
     clean = services.sanitize_minutes(html)
     assert clean == "<h2>议程</h2><ul><li>一</li></ul>"

@@ -35,7 +35,9 @@ def test_sign_in_once(world):
     first = services.sign_in(a, member, world.user("member_a"))
     assert first.recorded and first.attendance.status == "present" and first.attendance.method == Method.QR
     entered = first.attendance.entered_at
-    second = services.sign_in(a, member, world.user("member_a"), now=timezone.now() + dt.timedelta(minutes=30))
+    second = services.sign_in(
+        a, member, world.user("member_a"), now=timezone.now() + dt.timedelta(minutes=30)
+    )
     assert not second.recorded
     row = Attendance.objects.get(activity=a, member=member)
     assert row.status == "present" and row.entered_at == entered
@@ -55,7 +57,9 @@ def test_window_with_margin(world):
     with pytest.raises(services.SignInRefused, match="签到尚未开始"):
         services.sign_in(a, member, now=start - policy.SIGN_IN_BEFORE - dt.timedelta(minutes=1))
     with pytest.raises(services.SignInRefused, match="签到已结束"):
-        services.sign_in(a, member, now=start + dt.timedelta(hours=2) + policy.SIGN_IN_AFTER + dt.timedelta(minutes=1))
+        services.sign_in(
+            a, member, now=start + dt.timedelta(hours=2) + policy.SIGN_IN_AFTER + dt.timedelta(minutes=1)
+        )
     assert not Attendance.objects.filter(activity=a, member=member).exclude(status="").exists()
     assert services.sign_in(a, member, now=start - policy.SIGN_IN_BEFORE + dt.timedelta(minutes=1)).recorded
 
