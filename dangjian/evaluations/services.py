@@ -163,7 +163,9 @@ def save_self_evaluation(campaign: Campaign, member, data: dict, submit: bool) -
 
 @transaction.atomic
 def return_self_evaluation(record: SelfEvaluation) -> None:
-    """The secretary sends a submitted self-evaluation back for changes."""
+    """The secretary sends a submitted self-evaluation back for changes (while self-evaluation runs)."""
+    if not record.campaign.self_is_open:
+        raise Refused("个人自评已截止，不能退回修改。")
     record.submitted_on = None
     record.save(update_fields=["submitted_on", "updated_at"])
 

@@ -198,8 +198,12 @@ def self_evaluation(request, pk: int, member_id: int):
     if request.method == "POST":
         if not request.user.has_perm("evaluations.manage_campaign", campaign):
             raise PermissionDenied
-        services.return_self_evaluation(record)
-        messages.success(request, f"已将{record.member.name}的自评退回修改。")
+        try:
+            services.return_self_evaluation(record)
+        except services.Refused as exc:
+            _refused(request, exc)
+        else:
+            messages.success(request, f"已将{record.member.name}的自评退回修改。")
         return redirect(campaign)
     return render(
         request,

@@ -398,3 +398,20 @@ def test_self_evaluations_of_others_hidden_from_members_until_the_meeting(world,
     Campaign.objects.filter(pk=campaign.pk).update(meeting_date=timezone.localdate())
     assert client_for("member_a").get(url).status_code == 200
     assert client_for("member_b").get(url).status_code == 404
+
+
+def test_secretary_returns_a_submitted_self_evaluation_for_changes(world, client_for):
+    campaign = open_campaign(world)
+    body = {"study": "学", "duties": "做", "shortcomings": "缺", "plans": "改", "self_grade": "qualified"}
+    services.save_self_evaluation(campaign, world.members_a[7], body, submit=True)
+    url = f"/evaluations/{campaign.pk}/self/{world.members_a[7].pk}/"
+    assert client_for("member_a").post(url).status_code == 403  # only the branch's managers
+    client_for("secretary_a").post(url)
+    record = campaign.self_evaluations.get(member=world.members_a[7])
+    assert not record.submitted
+    services.save_self_evaluation(campaign, world.members_a[7], {**body, "study": "再学"}, submit=True)
+    Campaign.objects.filter(pk=campaign.pk).update(self_closes_on=timezone.localdate() - dt.timedelta(days=1))
+    late = client_for("secretary_a").post(url, follow=True)
+    assert "已截止" in late.content.decode()
+    record.refresh_from_db()
+    assert record.submitted and record.study == "再学"
