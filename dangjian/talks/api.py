@@ -7,6 +7,7 @@ from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Router, Schema, Status
+from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from dangjian.accounts.access import access_for
@@ -14,7 +15,7 @@ from dangjian.orgs.choices import OrgKind
 
 from .coverage import Coverage
 from .forms import TalkForm
-from .models import Talk
+from .models import FIRST_YEAR, Talk
 from .services import coverage_for, recordable_branches
 
 router = Router(tags=["谈心谈话"])
@@ -140,7 +141,10 @@ def get_coverage(request, org_code: str, year: int | None = None):
     org = get_object_or_404(access.visible_orgs().filter(kind=OrgKind.BRANCH), code=org_code)
     if not request.user.has_perm("talks.view_coverage", org):
         raise PermissionDenied
-    cov: Coverage = coverage_for(org, year or timezone.localdate().year)
+    this_year = timezone.localdate().year
+    if year is not None and not FIRST_YEAR <= year <= this_year:
+        raise HttpError(400, f"年度应在 {FIRST_YEAR} 至 {this_year} 之间。")
+    cov: Coverage = coverage_for(org, year or this_year)
     figures = ("year", "end", "minimum", "expected", "covered", "missing", "complete", "no_secretary", "rows")
     return {
         **{name: getattr(cov, name) for name in figures},

@@ -15,7 +15,7 @@ from dangjian.orgs.choices import OrgKind
 from dangjian.orgs.models import Organisation
 
 from .forms import TalkForm
-from .models import LATE_ENTRY_DAYS, Talk
+from .models import FIRST_YEAR, LATE_ENTRY_DAYS, Talk
 from .services import coverage_for, eligible_members, recordable_branches
 
 PAGE_SIZE = 50
@@ -33,7 +33,7 @@ def _year(request) -> int:
         year = int(request.GET.get("year", this_year))
     except ValueError:
         return this_year
-    return year if 2000 <= year <= this_year else this_year
+    return year if FIRST_YEAR <= year <= this_year else this_year
 
 
 def _years() -> list[int]:

@@ -217,3 +217,9 @@ def test_api_create_then_coverage(world, client_for):
     assert row["status"] == "covered" and row["talk_ids"] == [body["id"]]
     assert cov["covered"] == 1 and cov["expected"] == cov["covered"] + cov["missing"]
     assert cov["secretaries"][0]["name"] == a[0].name
+
+
+@pytest.mark.django_db
+def test_api_coverage_refuses_an_impossible_year(world, client_for):
+    response = client_for("secretary_a").get("/api/talks/coverage/BRA?year=0")
+    assert response.status_code == 400 and "年度应在" in response.json()["detail"]
