@@ -15,7 +15,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from dangjian.accounts.models import User
-from dangjian.core import idcard
+from dangjian.core import bulk, idcard
 from dangjian.members.choices import Category, Education, Status
 from dangjian.members.models import Member
 from dangjian.orgs import structure
@@ -86,6 +86,7 @@ def build(
         _make_members(ctx, sizes)
         _make_positions(ctx, generals)
         _make_accounts(ctx)
+        bulk.analyze(Organisation, Member, Position)
         for config in apps.get_app_configs() if with_apps else ():
             module_name = f"{config.name}.demo"
             if config.name.startswith("dangjian.") and config.name != "dangjian.demo" and find_spec(module_name):
@@ -227,11 +228,8 @@ def _make_members(ctx: Town, sizes: list[int]) -> None:
             )
             member.fill_derived()
             rows.append(member)
-    ctx.members = bulk_create_with_history(rows, Member, batch_size=1000)
-    if any(m.pk is None for m in ctx.members):
-        ids = dict(Member.objects.values_list("id_number_hash", "pk"))
-        for m in ctx.members:
-            m.pk = ids[m.id_number_hash]
+    bulk.insert_with_history(rows, key="id_number_hash")
+    ctx.members = rows
 
 
 def _work_unit(rng: random.Random, branch: Organisation) -> str:

@@ -3,6 +3,7 @@ from urllib.parse import urlencode
 from django.db.models import Q
 
 from dangjian.core import crypto, idcard
+from dangjian.orgs.models import Organisation
 
 from .choices import Category, Status
 
@@ -23,7 +24,10 @@ class MemberFilter:
     def queryset(self):
         members = self.access.visible_members().select_related("org", "group", "dual_org")
         if self.org_code:
-            members = members.filter(org__path__startswith=self.org.path) if self.org else members.none()
+            if self.org is None:
+                members = members.none()
+            else:
+                members = members.filter(org__in=Organisation.objects.subtree(self.org).values("pk"))
         if self.category:
             members = members.filter(category=self.category)
         if self.status:

@@ -5,18 +5,15 @@ Rows are matched to the register by ID number, so importing the same file twice 
 
 import datetime as dt
 import re
-import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import IO
 
 from django.db import transaction
 from django.utils import timezone
-from openpyxl import load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_update_with_history
 
-from dangjian.core import idcard
+from dangjian.core import bulk, idcard, xlsx
 from dangjian.orgs.choices import OrgKind
 from dangjian.orgs.models import Organisation
 
@@ -140,24 +137,30 @@ COMPARED = [c.attr for c in COLUMNS if c.attr not in ("org", "group", "dual_org"
 
 
 def template_bytes() -> bytes:
-    from dangjian.core.xlsx import styled_template
-
     headers = [c.header + ("*" if c.required else "") for c in COLUMNS]
-    return styled_template("党员名册", headers, NOTES, [c.example for c in COLUMNS])
+    return xlsx.styled_template("党员名册", headers, NOTES, [c.example for c in COLUMNS])
 
 
 def read_rows(file: IO[bytes]) -> tuple[list[str], Iterable[tuple[int, tuple]]]:
+    refused = ImportRefused([Problem(None, "", "文件不是有效的 Excel（.xlsx）表格，请使用模板填写后另存为 .xlsx 再上传。")])
     try:
-        wb = load_workbook(file, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
-        raise ImportRefused([Problem(None, "", "文件不是有效的 Excel（.xlsx）表格，请使用模板填写后另存为 .xlsx 再上传。")]) from exc
-    ws = wb.worksheets[0]
-    rows = ws.iter_rows(values_only=True)
-    header = next(rows, None)
-    if not header:
+        rows = iter(xlsx.read_sheet(file))
+        first = next(rows, None)
+    except xlsx.NotASpreadsheet:
+        raise refused from None
+    if not first or first[0] != 1 or not any(first[1]):
         raise ImportRefused([Problem(None, "", "表格是空的，第一行应为表头。")])
-    names = [str(h or "").strip().rstrip("*") for h in header]
-    return names, ((i, row) for i, row in enumerate(rows, start=2) if any(v not in (None, "") for v in row))
+    names = [str(h or "").strip().rstrip("*") for h in first[1]]
+
+    def data():
+        try:
+            for number, row in rows:
+                if any(v not in (None, "") for v in row):
+                    yield number, row
+        except xlsx.NotASpreadsheet:
+            raise refused from None
+
+    return names, data()
 
 
 def import_members(file: IO[bytes], allowed_orgs, user=None) -> ImportResult:
@@ -274,7 +277,9 @@ def _write(members: list[tuple[int, Member]], existing: dict[str, Member], user)
         member.created_at = old.created_at
         changed.append(member)
     if new:
-        bulk_create_with_history(new, Member, batch_size=1000, default_user=user)
+        bulk.insert_with_history(new, key="id_number_hash", user=user)
+        if len(new) >= 1000:
+            bulk.analyze(Member)
     if changed:
         fields = [*COMPARED, "org", "group", "dual_org", "name_pinyin", "phone_hash"]
         bulk_update_with_history(changed, Member, fields, batch_size=500, default_user=user)

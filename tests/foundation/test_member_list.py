@@ -52,8 +52,10 @@ def test_pagination(world, client_for):
 
 
 def _queries(client, url) -> int:
+    connection.queries_log.clear()  # each request clears the log when it starts (reset_queries)
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(url).status_code == 200
+    assert ctx.captured_queries
     return len(ctx.captured_queries)
 
 
