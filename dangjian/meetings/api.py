@@ -121,18 +121,13 @@ def get_attendance(request, activity_id: int):
 @router.post("/signin", response={200: SignInOut, 400: Message}, summary="扫码签到（同一党员只记录一次）")
 def sign_in(request, payload: SignInIn):
     try:
-        activity_id = services.read_token(payload.token)
-        activity = Activity.objects.select_related("org").filter(pk=activity_id).first()
-        if activity is None:
-            raise services.SignInRefused("活动不存在或已删除。")
-        member = Member.objects.filter(pk=access_for(request.user).member_id).first()
-        result = services.sign_in(activity, member, request.user)
+        activity = services.signin_activity(services.read_token(payload.token))
+        result = services.sign_in(activity, request.user.member_id, request.user)
     except services.SignInRefused as exc:
         return Status(400, {"detail": str(exc)})
-    row = result.attendance
     return {
         "result": "recorded" if result.recorded else "already",
-        "status": row.status,
+        "status": result.status,
         "message": "签到成功" if result.recorded else "已签到",
     }
 

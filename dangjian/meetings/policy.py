@@ -25,3 +25,7 @@ LATE_AFTER = dt.timedelta(minutes=getattr(settings, "MEETINGS_LATE_AFTER_MINUTES
 
 # Uploaded records: size limit per file (bytes).
 UPLOAD_MAX_BYTES = getattr(settings, "MEETINGS_UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
+
+# The activity behind a sign-in code is cached this long (seconds) while its members scan; changes made
+# through the pages drop the cached copy at once.
+SIGNIN_CACHE_SECONDS = 15

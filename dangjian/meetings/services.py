@@ -10,6 +10,7 @@ import nh3
 import qrcode
 import qrcode.image.svg
 from django.core import signing
+from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q
@@ -198,6 +199,7 @@ def save_activity(activity: Activity, user=None, notify: bool = True) -> Activit
     activity.fill_derived()
     refresh_speaker(activity)
     activity.save()
+    cache.delete(f"meetings:signin:{activity.pk}")
     sync_expected(activity)
     if notify and activity.status == Status.PLANNED:
         from dangjian.notifications.services import notify as send
@@ -287,19 +289,20 @@ def signin_window(activity: Activity) -> tuple[dt.datetime, dt.datetime]:
     return activity.start - policy.SIGN_IN_BEFORE, activity.end + policy.SIGN_IN_AFTER
 
 
-@dataclass(frozen=True)
-class SignInResult:
-    attendance: Attendance
-    recorded: bool  # False: already signed in, nothing changed
+def signin_activity(activity_id: int) -> Activity:
+    """The activity behind a sign-in code, cached briefly: a meeting's members scan within seconds of each
+    other, and `save_activity` drops the cached copy when the activity changes."""
+    key = f"meetings:signin:{activity_id}"
+    activity = cache.get(key)
+    if activity is None:
+        activity = Activity.objects.select_related("org").filter(pk=activity_id).first()
+        if activity is None:
+            raise SignInRefused("活动不存在或已删除。")
+        cache.set(key, activity, policy.SIGNIN_CACHE_SECONDS)
+    return activity
 
 
-def sign_in(
-    activity: Activity, member: Member | None, user=None, now: dt.datetime | None = None
-) -> SignInResult:
-    """Record a member's own QR sign-in once; a second one changes nothing."""
-    now = now or timezone.now()
-    if member is None:
-        raise SignInRefused("您的账号没有关联党员信息，无法签到，请联系支部书记。")
+def check_window(activity: Activity, now: dt.datetime) -> None:
     if activity.status == Status.CANCELLED:
         raise SignInRefused("该活动已取消，无需签到。")
     opens, closes = signin_window(activity)
@@ -307,20 +310,46 @@ def sign_in(
         raise SignInRefused(f"签到尚未开始：签到时间为 {timezone.localtime(opens):%m月%d日 %H:%M} 起。")
     if now > closes:
         raise SignInRefused("签到已结束。如您参加了活动，请联系支部书记或党小组长补登出勤。")
-    if not may_attend(activity, member):
-        raise SignInRefused(f"您不是{branch_of(activity.org)}的党员，不能在此签到。")
+
+
+@dataclass(frozen=True)
+class SignInResult:
+    recorded: bool  # False: already signed in, nothing changed
+    status: str
+    entered_at: dt.datetime | None
+
+
+def sign_in(
+    activity: Activity, member_id: int | None, user=None, now: dt.datetime | None = None
+) -> SignInResult:
+    """Record a member's own QR sign-in once; a second one changes nothing.
+
+    Fast path: the member's expected-attendance row exists, so one conditional UPDATE records it (of two
+    simultaneous scans only one matches). Otherwise the member is checked and the row created.
+    """
+    now = now or timezone.now()
+    if member_id is None:
+        raise SignInRefused("您的账号没有关联党员信息，无法签到，请联系支部书记。")
+    check_window(activity, now)
     status = AttendanceStatus.LATE if now > activity.start + policy.LATE_AFTER else AttendanceStatus.PRESENT
     values = {"status": status, "method": Method.QR, "entered_by": user, "entered_at": now}
+    mine = Attendance.objects.filter(activity=activity, member_id=member_id)
+    if mine.exclude(status__in=ATTENDED).update(**values):
+        return SignInResult(True, status, now)
+    row = mine.first()
+    if row is not None:
+        return SignInResult(False, row.status, row.entered_at)
+    member = Member.objects.filter(pk=member_id).first()
+    if member is None or not may_attend(activity, member):
+        raise SignInRefused(f"您不是{branch_of(activity.org)}的党员，不能在此签到。")
     with transaction.atomic():
         row, created = Attendance.objects.get_or_create(
             activity=activity, member=member, defaults={"expected": False, **values}
         )
-        if created:
-            return SignInResult(row, True)
-        # One conditional UPDATE: of two simultaneous scans, only one changes the row.
-        changed = Attendance.objects.filter(pk=row.pk).exclude(status__in=ATTENDED).update(**values)
+    if created or mine.exclude(status__in=ATTENDED).update(**values):
+        return SignInResult(True, status, now)
     row.refresh_from_db()
-    return SignInResult(row, bool(changed))
+    return SignInResult(False, row.status, row.entered_at)
 
 
 def qr_svg(url: str) -> str:

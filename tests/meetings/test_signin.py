@@ -32,11 +32,12 @@ def test_wrong_token_refused():
 def test_sign_in_once(world):
     a = make_activity(world.branch_a, start=timezone.now())
     member = world.members_a[7]
-    first = services.sign_in(a, member, world.user("member_a"))
-    assert first.recorded and first.attendance.status == "present" and first.attendance.method == Method.QR
-    entered = first.attendance.entered_at
+    first = services.sign_in(a, member.pk, world.user("member_a"))
+    assert first.recorded and first.status == "present"
+    assert Attendance.objects.get(activity=a, member=member).method == Method.QR
+    entered = first.entered_at
     second = services.sign_in(
-        a, member, world.user("member_a"), now=timezone.now() + dt.timedelta(minutes=30)
+        a, member.pk, world.user("member_a"), now=timezone.now() + dt.timedelta(minutes=30)
     )
     assert not second.recorded
     row = Attendance.objects.get(activity=a, member=member)
@@ -46,7 +47,7 @@ def test_sign_in_once(world):
 @pytest.mark.django_db
 def test_late_sign_in_marked_late(world):
     a = make_activity(world.branch_a, start=timezone.now() - dt.timedelta(minutes=30))
-    assert services.sign_in(a, world.members_a[2]).attendance.status == "late"
+    assert services.sign_in(a, world.members_a[2].pk).status == "late"
 
 
 @pytest.mark.django_db
@@ -55,35 +56,36 @@ def test_window_with_margin(world):
     a = make_activity(world.branch_a, start=start, hours=2)
     member = world.members_a[2]
     with pytest.raises(services.SignInRefused, match="签到尚未开始"):
-        services.sign_in(a, member, now=start - policy.SIGN_IN_BEFORE - dt.timedelta(minutes=1))
+        services.sign_in(a, member.pk, now=start - policy.SIGN_IN_BEFORE - dt.timedelta(minutes=1))
     with pytest.raises(services.SignInRefused, match="签到已结束"):
         services.sign_in(
             a, member, now=start + dt.timedelta(hours=2) + policy.SIGN_IN_AFTER + dt.timedelta(minutes=1)
         )
     assert not Attendance.objects.filter(activity=a, member=member).exclude(status="").exists()
-    assert services.sign_in(a, member, now=start - policy.SIGN_IN_BEFORE + dt.timedelta(minutes=1)).recorded
+    opening = start - policy.SIGN_IN_BEFORE + dt.timedelta(minutes=1)
+    assert services.sign_in(a, member.pk, now=opening).recorded
 
 
 @pytest.mark.django_db
 def test_other_branch_refused(world):
     a = make_activity(world.branch_a, start=timezone.now())
     with pytest.raises(services.SignInRefused, match="不是.*甲村党支部的党员"):
-        services.sign_in(a, world.members_b[3])
+        services.sign_in(a, world.members_b[3].pk)
     assert not Attendance.objects.filter(activity=a, member=world.members_b[3]).exists()
 
 
 @pytest.mark.django_db
 def test_branch_member_not_expected_at_group_meeting_may_sign_in(world):
     a = make_activity(world.group_a1, "group_meeting", start=timezone.now())
-    result = services.sign_in(a, world.members_a[7])  # of the second group
-    assert result.recorded and result.attendance.expected is False
+    result = services.sign_in(a, world.members_a[7].pk)  # of the second group
+    assert result.recorded and Attendance.objects.get(activity=a, member=world.members_a[7]).expected is False
 
 
 @pytest.mark.django_db
 def test_cancelled_refused(world):
     a = make_activity(world.branch_a, start=timezone.now(), status="cancelled")
     with pytest.raises(services.SignInRefused, match="已取消"):
-        services.sign_in(a, world.members_a[2])
+        services.sign_in(a, world.members_a[2].pk)
 
 
 @pytest.mark.django_db
