@@ -61,6 +61,16 @@ def _managed(request, pk: int) -> Activity:
     return activity
 
 
+def _managed_row(request, queryset, pk: int):
+    """A row of an activity the user manages: 404 outside what they see, 403 without the right."""
+    row = get_object_or_404(
+        queryset.select_related("activity__org"), pk=pk, activity__in=visible_activities(request.user)
+    )
+    if not request.user.has_perm("meetings.change_activity", row.activity):
+        raise PermissionDenied
+    return row
+
+
 def _branch_members(activity: Activity):
     branch = services.branch_of(activity.org)
     return Member.objects.filter(org=branch).active()
@@ -270,13 +280,7 @@ def leave_ask(request, pk: int):
 @login_required
 @require_POST
 def leave_decide(request, pk: int):
-    row = get_object_or_404(
-        Attendance.objects.select_related("activity__org"),
-        pk=pk,
-        activity__in=visible_activities(request.user),
-    )
-    if not request.user.has_perm("meetings.change_activity", row.activity):
-        raise PermissionDenied
+    row = _managed_row(request, Attendance.objects.all(), pk)
     try:
         services.decide_leave(row, request.POST.get("approve") == "1", request.user)
     except ValueError as exc:
@@ -291,13 +295,7 @@ def leave_decide(request, pk: int):
 @login_required
 @require_POST
 def makeup_add(request, pk: int):
-    row = get_object_or_404(
-        Attendance.objects.select_related("activity__org", "member"),
-        pk=pk,
-        activity__in=visible_activities(request.user),
-    )
-    if not request.user.has_perm("meetings.change_activity", row.activity):
-        raise PermissionDenied
+    row = _managed_row(request, Attendance.objects.select_related("member"), pk)
     form = MakeUpForm(request.POST)
     if row.status not in ("absent", "leave"):
         messages.error(request, "只有缺席或请假的党员需要补学。")
@@ -481,13 +479,7 @@ def rectification_add(request, pk: int):
 @login_required
 @require_POST
 def rectification_done(request, pk: int):
-    item = get_object_or_404(
-        Rectification.objects.select_related("activity__org"),
-        pk=pk,
-        activity__in=visible_activities(request.user),
-    )
-    if not request.user.has_perm("meetings.change_activity", item.activity):
-        raise PermissionDenied
+    item = _managed_row(request, Rectification.objects.all(), pk)
     item.status, item.done_at = RectificationStatus.DONE, item.done_at or timezone.now()
     item.save()
     messages.success(request, f"整改措施“{item.content}”已完成。")

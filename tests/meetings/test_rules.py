@@ -43,26 +43,25 @@ def test_applies_to(applies_to, org_kind, committee, ok):
     assert (services.applies_problem(applies_to, org_kind, committee) is None) is ok
 
 
+def draft(org, kind="theme_day", start=None, hours=1, **kw) -> Activity:
+    """An unsaved activity, for checking what `activity_problems` says about it."""
+    start = start or timezone.now()
+    return Activity(
+        org=org,
+        kind=kind,
+        title="x",
+        planned_start=start,
+        planned_end=start + dt.timedelta(hours=hours),
+        **kw,
+    )
+
+
 @pytest.mark.django_db
 def test_kind_must_apply_to_the_org(world):
-    bad = Activity(
-        org=world.branch_b,
-        kind="committee_meeting",
-        title="x",
-        planned_start=timezone.now(),
-        planned_end=timezone.now() + dt.timedelta(hours=1),
-    )
     with pytest.raises(ValidationError) as exc:
-        bad.full_clean()
+        draft(world.branch_b, "committee_meeting").full_clean()
     assert "不设支部委员会" in str(exc.value)
-    group_meeting_in_branch = Activity(
-        org=world.branch_a,
-        kind="group_meeting",
-        title="x",
-        planned_start=timezone.now(),
-        planned_end=timezone.now() + dt.timedelta(hours=1),
-    )
-    assert "org" in services.activity_problems(group_meeting_in_branch)
+    assert "org" in services.activity_problems(draft(world.branch_a, "group_meeting"))
     assert [c for c, _ in services.kinds_for(world.group_a1)] == ["group_meeting"]
     assert "committee_meeting" in dict(services.kinds_for(world.branch_a))
     assert "committee_meeting" not in dict(services.kinds_for(world.branch_b))
@@ -71,37 +70,15 @@ def test_kind_must_apply_to_the_org(world):
 @pytest.mark.django_db
 def test_unknown_kind_and_heart_talk_refused(world):
     for kind in ("heart_talk", "no_such_kind", "member_evaluation"):
-        a = Activity(
-            org=world.branch_a,
-            kind=kind,
-            title="x",
-            planned_start=timezone.now(),
-            planned_end=timezone.now() + dt.timedelta(hours=1),
-        )
-        assert "kind" in services.activity_problems(a), kind
+        assert "kind" in services.activity_problems(draft(world.branch_a, kind)), kind
 
 
 @pytest.mark.django_db
 def test_end_before_start_refused(world):
-    now = timezone.now()
-    a = Activity(
-        org=world.branch_a,
-        kind="theme_day",
-        title="x",
-        planned_start=now,
-        planned_end=now - dt.timedelta(hours=1),
-    )
+    a = draft(world.branch_a, hours=-1)
     assert services.activity_problems(a)["planned_end"] == "计划结束时间应晚于开始时间。"
-    past = now - dt.timedelta(days=2)
-    a = Activity(
-        org=world.branch_a,
-        kind="theme_day",
-        title="x",
-        planned_start=past,
-        planned_end=past + dt.timedelta(hours=1),
-        actual_start=past,
-        actual_end=past - dt.timedelta(minutes=5),
-    )
+    past = timezone.now() - dt.timedelta(days=2)
+    a = draft(world.branch_a, start=past, actual_start=past, actual_end=past - dt.timedelta(minutes=5))
     assert services.activity_problems(a)["actual_end"] == "实际结束时间应晚于开始时间。"
     a.actual_end = past + dt.timedelta(hours=1)
     assert services.activity_problems(a) == {}
@@ -109,29 +86,13 @@ def test_end_before_start_refused(world):
 
 @pytest.mark.django_db
 def test_parts_must_be_the_items_parts(world):
-    now = timezone.now()
-    a = Activity(
-        org=world.branch_a,
-        kind="theme_day",
-        title="x",
-        planned_start=now,
-        planned_end=now + dt.timedelta(hours=1),
-        parts=["集中学习", "打篮球"],
-    )
+    a = draft(world.branch_a, parts=["集中学习", "打篮球"])
     assert "打篮球" in services.activity_problems(a)["parts"]
 
 
 @pytest.mark.django_db
 def test_host_from_another_branch_refused(world):
-    now = timezone.now()
-    a = Activity(
-        org=world.branch_a,
-        kind="theme_day",
-        title="x",
-        planned_start=now,
-        planned_end=now + dt.timedelta(hours=1),
-        host=world.members_b[0],
-    )
+    a = draft(world.branch_a, host=world.members_b[0])
     assert services.activity_problems(a)["host"] == "主持人应为本支部党员。"
 
 
