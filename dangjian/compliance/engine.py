@@ -118,12 +118,14 @@ class Verdict:
 
 def active_months(org: OrgFacts, period: Period) -> int:
     """Whole months of the period the organisation existed in (from founding to dissolution)."""
-    count = 0
-    for start in period.month_starts():
-        end = Period.of("month", start).end
-        if org.founded_on <= start and (org.dissolved_on is None or org.dissolved_on >= end):
-            count += 1
-    return count
+    founded, dissolved = org.founded_on, org.dissolved_on
+    if founded <= period.start and (dissolved is None or dissolved >= period.end):
+        return period.months
+    return sum(
+        1
+        for first, last in period.month_spans
+        if founded <= first and (dissolved is None or dissolved >= last)
+    )
 
 
 def periods_for(item: Item, year: int, as_of: dt.date, within: Period | None = None) -> list[Period]:
@@ -187,9 +189,22 @@ def iter_verdicts(
 
 
 def evaluate(
-    orgs, rulebook, by_org, coverage, as_of, *, year, within=None, rules=None, evaluated_kinds=None
+    orgs,
+    rulebook,
+    by_org,
+    coverage,
+    as_of,
+    *,
+    year,
+    within=None,
+    rules=None,
+    evaluated_kinds=None,
+    brief=False,
 ) -> Iterator[Verdict]:
-    """Like `iter_verdicts`, over activities already grouped by (org id, kind): lets callers stream orgs."""
+    """Like `iter_verdicts`, over activities already grouped by (org id, kind): lets callers stream orgs.
+
+    `brief` gives status, required and counted only (no activity notes or reasons): what a matrix shows.
+    """
     wanted = None if rules is None else set(rules)
     items = [i for i in rulebook.items.values() if wanted is None or i.code in wanted]
     evaluated = None if evaluated_kinds is None else set(evaluated_kinds)
@@ -225,6 +240,7 @@ def evaluate(
                     coverage.get((org.id, year)),
                     as_of,
                     evaluated,
+                    brief,
                 )
 
 
@@ -266,7 +282,7 @@ def _not_applicable_year(org, item, rulebook, year, reason) -> Verdict:
     )
 
 
-def _verdict(org, item, period, rulebook, facts, talk, as_of, evaluated) -> Verdict:
+def _verdict(org, item, period, rulebook, facts, talk, as_of, evaluated, brief=False) -> Verdict:
     months = active_months(org, period)
     if months == 0:
         when = (
@@ -307,6 +323,16 @@ def _verdict(org, item, period, rulebook, facts, talk, as_of, evaluated) -> Verd
         )
     if item.frequency.per == "secretary_with_each_member":
         return _talk_verdict(org, item, period, rulebook, talk, as_of, reasons)
+    if brief:
+        n = sum(
+            1
+            for f in facts
+            if period.start <= f.date <= period.end
+            and f.date <= as_of
+            and not (item.leaders and f.speaker_allowed is False)
+        )
+        status = _status(n, required, period, as_of)
+        return _base(org, item, period, rulebook, as_of, status=status, required=required, counted=n)
     return _count_verdict(org, item, period, rulebook, facts, as_of, required, reasons)
 
 

@@ -16,7 +16,19 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, F, FloatField, OuterRef, Q, Value
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    OuterRef,
+    Q,
+    Value,
+    When,
+)
 
 from dangjian.meetings.models import Activity, AgendaItem, Attendance, Record, Rectification
 from dangjian.meetings.models import Status as ActivityStatus
@@ -88,10 +100,19 @@ def org_facts(root: Organisation) -> list[OrgFacts]:
     return out
 
 
+def _only_for(kinds: list[str], condition) -> Case:
+    return Case(When(kind__in=kinds, then=condition), default=Value(False), output_field=BooleanField())
+
+
 def activity_rows(root: Organisation, year: int, as_of: dt.date):
     """Held activities of the year up to `as_of`, ordered by organisation: one query, streamed."""
-    general = rulebook_module.current().items.get("general_meeting")
-    share = general.quorum.present_over if general and general.quorum else 0.5
+    book = rulebook_module.current()
+    quorum_kinds = [i.code for i in book.items.values() if i.quorum]
+    share = min((i.quorum.present_over for i in book.items.values() if i.quorum), default=0.5)
+
+    def needing(record: str) -> list[str]:
+        return [i.code for i in book.items.values() if record in i.records]
+
     short = AgendaItem.objects.filter(activity=OuterRef("pk")).filter(
         Q(eligible=0)
         | Q(present__lte=ExpressionWrapper(F("eligible") * Value(share), output_field=FloatField()))
@@ -105,10 +126,16 @@ def activity_rows(root: Organisation, year: int, as_of: dt.date):
         )
         .annotate(
             has_minutes=ExpressionWrapper(~Q(minutes=""), output_field=BooleanField()),
-            has_attendance=Exists(Attendance.objects.filter(activity=OuterRef("pk")).exclude(status="")),
-            has_rectification=Exists(Rectification.objects.filter(activity=OuterRef("pk"))),
-            voted=Exists(AgendaItem.objects.filter(activity=OuterRef("pk"))),
-            short=Exists(short),
+            # Each look-up only for the kinds that need it: PostgreSQL runs a CASE's subquery lazily.
+            has_attendance=_only_for(
+                needing("sign_in_sheet"),
+                Exists(Attendance.objects.filter(activity=OuterRef("pk")).exclude(status="")),
+            ),
+            has_rectification=_only_for(
+                needing("rectification"), Exists(Rectification.objects.filter(activity=OuterRef("pk")))
+            ),
+            voted=_only_for(quorum_kinds, Exists(AgendaItem.objects.filter(activity=OuterRef("pk")))),
+            short=_only_for(quorum_kinds, Exists(short)),
         )
         .order_by("org_id", "id")
         .values_list(
@@ -206,13 +233,15 @@ def talk_coverages(root: Organisation, year: int, as_of: dt.date) -> dict[int, T
         .order_by("transferred_on")
         .values_list("member_id", "to_org_id", "transferred_on")
     }
+    on_committee = {(org_id, p[0]) for org_id, org_posts in posts.items() for p in org_posts}
     stints = defaultdict(list)
     for member_id, org_id, name, joined in Member.objects.filter(
         org__path__startswith=root.path, status__in=ACTIVE_STATUSES, joined_on__lte=end
     ).values_list("id", "org_id", "name", "joined_on"):
-        committee = any(p[0] == member_id for p in posts.get(org_id, ()))
         first = moved_in.get((member_id, org_id), joined)
-        stints[org_id].append(talk_coverage.Stint(member_id, name, first, None, committee))
+        stints[org_id].append(
+            talk_coverage.Stint(member_id, name, first, None, (org_id, member_id) in on_committee)
+        )
     talks = defaultdict(list)
     for pk, org_id, a, b, on in Talk.objects.filter(
         org__path__startswith=root.path, talked_on__range=(start, end)

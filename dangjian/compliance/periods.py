@@ -7,6 +7,7 @@ periods of a year, whether a period is still running on a date and how many days
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import cache, cached_property
 
 KINDS = ("month", "quarter", "year")
 MONTHS_IN = {"month": 1, "quarter": 3, "year": 12}
@@ -33,7 +34,7 @@ class Period:
 
     @classmethod
     def of_year(cls, kind: str, year: int) -> list["Period"]:
-        return [cls(year, m, kind) for m in range(1, 13, MONTHS_IN[kind])]
+        return list(_of_year(cls, kind, year))
 
     @classmethod
     def parse(cls, label: str) -> "Period":
@@ -49,7 +50,7 @@ class Period:
             return cls(int(year), (int(quarter) - 1) * 3 + 1, "quarter")
         return cls(int(year), 1, "year")
 
-    @property
+    @cached_property
     def label(self) -> str:
         if self.kind == "month":
             return f"{self.year}-{self.first_month:02d}"
@@ -79,11 +80,11 @@ class Period:
     def months(self) -> int:
         return MONTHS_IN[self.kind]
 
-    @property
+    @cached_property
     def start(self) -> dt.date:
         return dt.date(self.year, self.first_month, 1)
 
-    @property
+    @cached_property
     def end(self) -> dt.date:
         """The last day of the period (inclusive)."""
         return self.next().start - dt.timedelta(days=1)
@@ -92,8 +93,13 @@ class Period:
         month = self.first_month + self.months
         return Period(self.year + (month - 1) // 12, (month - 1) % 12 + 1, self.kind)
 
-    def month_starts(self) -> list[dt.date]:
-        return [dt.date(self.year, self.first_month + i, 1) for i in range(self.months)]
+    @cached_property
+    def month_spans(self) -> tuple[tuple[dt.date, dt.date], ...]:
+        """(first day, last day) of each month of the period."""
+        return tuple(
+            (p.start, p.end)
+            for p in (Period(self.year, self.first_month + i, "month") for i in range(self.months))
+        )
 
     def contains(self, day: dt.date) -> bool:
         return self.start <= day <= self.end
@@ -118,3 +124,9 @@ class Period:
 
     def __str__(self) -> str:
         return self.label
+
+
+@cache
+def _of_year(cls, kind: str, year: int) -> tuple[Period, ...]:
+    """The periods of a year, made once: their cached start and end are reused by every organisation."""
+    return tuple(cls(year, m, kind) for m in range(1, 13, MONTHS_IN[kind]))

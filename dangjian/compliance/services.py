@@ -143,6 +143,7 @@ def matrix(
             within=period,
             rules=codes,
             evaluated_kinds=facts.EVALUATED_KINDS,
+            brief=True,
         ):
             row.cells.setdefault(v.rule, Cell()).add(v)
             totals[v.status] += 1
