@@ -164,3 +164,22 @@ def test_late_entry_visible(world, client_for):
     a = make_activity(world.branch_a, start=timezone.now() - dt.timedelta(days=60), status="held")
     assert "补录" in client_for("secretary_a").get(f"/meetings/{a.pk}/").content.decode()
     assert "补录" in client_for("secretary_a").get("/meetings/").content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "kind,org,expect",
+    [
+        ("committee_meeting", "branch_a", "会议记录"),
+        ("general_meeting", "branch_a", "登记议题"),
+        ("group_meeting", "group_a1", "会议记录"),
+        ("party_lecture", "branch_a", "党课稿"),
+        ("org_life_meeting", "branch_a", "会前 · 会中 · 会后"),
+        ("theme_day", "branch_a", "活动环节"),
+    ],
+)
+def test_detail_page_of_every_kind(world, client_for, kind, org, expect):
+    a = make_activity(getattr(world, org), kind)
+    page = client_for("secretary_a").get(f"/meetings/{a.pk}/")
+    assert page.status_code == 200 and expect in page.content.decode()
+    assert client_for("secretary_a").get(f"/meetings/{a.pk}/edit/").status_code == 200
