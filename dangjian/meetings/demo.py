@@ -283,7 +283,7 @@ def _details(ctx, activities, expected, by_branch) -> None:
             )
             changed.append(a)
         item = book.items[a.kind]
-        for code in item.records + tuple(r for s in item.stages for r in s.records):
+        for code in dict.fromkeys(item.records + tuple(r for s in item.stages for r in s.records)):
             if code in ("minutes", "sign_in_sheet", "rectification") or rng.random() < 0.1:
                 continue  # satisfied by the page itself, or deliberately missing
             records.append(
