@@ -22,7 +22,9 @@ if not SECRET_KEY:
 # Key for ID and phone numbers at rest; losing it makes them unreadable, so it is never derived.
 FIELD_ENCRYPTION_KEY = env("FIELD_ENCRYPTION_KEY", default="")
 if len(FIELD_ENCRYPTION_KEY) < 32:
-    raise ImproperlyConfigured("请设置至少 32 个字符的环境变量 FIELD_ENCRYPTION_KEY，用于加密身份证号和手机号。")
+    raise ImproperlyConfigured(
+        "请设置至少 32 个字符的环境变量 FIELD_ENCRYPTION_KEY，用于加密身份证号和手机号。"
+    )
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])

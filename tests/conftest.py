@@ -35,7 +35,9 @@ def browser_context_args(browser_context_args):
 
 def pytest_collection_modifyitems(config, items):
     if not CHROMIUM.exists():
-        skip = pytest.mark.skip(reason="未安装 Chromium（/usr/bin/chromium），跳过浏览器测试：apt-get install chromium")
+        skip = pytest.mark.skip(
+            reason="未安装 Chromium（/usr/bin/chromium），跳过浏览器测试：apt-get install chromium"
+        )
         for item in items:
             if "browser" in item.keywords:
                 item.add_marker(skip)

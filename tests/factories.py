@@ -63,5 +63,7 @@ class UserFactory(factory.django.DjangoModelFactory):
             obj.save()
 
 
-def appoint(member: Member, org: Organisation, title: PositionTitle, started_on=dt.date(2020, 1, 1)) -> Position:
+def appoint(
+    member: Member, org: Organisation, title: PositionTitle, started_on=dt.date(2020, 1, 1)
+) -> Position:
     return Position.objects.create(member=member, org=org, title=title, started_on=started_on)

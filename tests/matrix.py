@@ -45,12 +45,14 @@ def check(case: Case, role: str, world, client_for) -> None:
     if case.method == "get":
         response = client.get(url, data)
     else:
-        response = getattr(client, case.method)(url, data or {}, **({"content_type": "application/json"} if case.api else {}))
+        extra = {"content_type": "application/json"} if case.api else {}
+        response = getattr(client, case.method)(url, data or {}, **extra)
     if role == "anonymous":
         if case.api:
             assert response.status_code == 401, (url, response.status_code)
         else:
-            assert response.status_code == 302 and "/login/" in response["Location"], (url, response.status_code)
+            redirected = response.status_code == 302 and "/login/" in response["Location"]
+            assert redirected, (url, response.status_code)
         return
     if role in case.allowed:
         assert response.status_code in case.ok, (url, role, response.status_code)

@@ -30,7 +30,10 @@ class World:
         return self.users[role]
 
 
-ROLES = ["office", "oversight", "secretary_a", "organiser_b", "instructor_a", "group_leader_a", "member_a", "member_b"]
+ROLES = [
+    "office", "oversight", "secretary_a", "organiser_b",
+    "instructor_a", "group_leader_a", "member_a", "member_b",
+]
 
 
 def build_world() -> World:

@@ -37,7 +37,9 @@ def member_account(request, pk: int):
     with transaction.atomic():
         user = User.objects.select_for_update().filter(member=member).first()
         if user is not None and not _may_reset(request.user, user):
-            messages.error(request, f"{member.name} 的账号权限超出您的管辖范围，请联系镇党建办或系统管理员重置密码。")
+            messages.error(
+                request, f"{member.name} 的账号权限超出您的管辖范围，请联系镇党建办或系统管理员重置密码。"
+            )
             return redirect(member)
         if user is None:
             username = f"m{member.pk}"
@@ -47,7 +49,11 @@ def member_account(request, pk: int):
         user.is_active = True
         user.set_password(password)
         user.save()
-    messages.success(request, f"已为 {member.name} 开通/重置账号：用户名 {user.username}（也可用手机号登录），初始密码 {password}。请当面告知本人并提醒修改密码。")
+    messages.success(
+        request,
+        f"已为 {member.name} 开通/重置账号：用户名 {user.username}（也可用手机号登录），"
+        f"初始密码 {password}。请当面告知本人并提醒修改密码。",
+    )
     return redirect(member)
 
 

@@ -59,22 +59,31 @@ def insert_with_history(objs: list[models.Model], key: str, user=None, batch_siz
     fields, quoted = _columns(model)
     getters = _value_getters(fields)
     rows = [
-        [conv(getattr(o, attr)) if conv and getattr(o, attr) is not None else getattr(o, attr) for attr, conv in getters]
+        [
+            conv(getattr(o, attr)) if conv and getattr(o, attr) is not None else getattr(o, attr)
+            for attr, conv in getters
+        ]
         for o in objs
     ]
     _insert(model, fields, quoted, rows, batch_size)
     keys = [getattr(o, key) for o in objs]
     pks: dict = {}
     for start in range(0, len(keys), 900):
-        pks.update(model._default_manager.filter(**{f"{key}__in": keys[start : start + 900]}).values_list(key, "pk"))
+        pks.update(
+            model._default_manager.filter(**{f"{key}__in": keys[start : start + 900]}).values_list(key, "pk")
+        )
     for obj in objs:
         obj.pk = pks[getattr(obj, key)]
         obj._state.adding = False
     history = model.history.model
     hfields, hquoted = _columns(history)
     hgetters = _value_getters(hfields)
-    extra = {"history_date": now, "history_change_reason": None, "history_type": "+",
-             "history_user_id": user.pk if user is not None else None}
+    extra = {
+        "history_date": now,
+        "history_change_reason": None,
+        "history_type": "+",
+        "history_user_id": user.pk if user is not None else None,
+    }
     converted_by_attr = dict(zip([a for a, _ in getters], range(len(getters)), strict=True))
     hrows = []
     for obj, row in zip(objs, rows, strict=True):

@@ -30,7 +30,9 @@ def _shown(model, name: str, value, masks: dict) -> str:
 def changes(obj, limit: int = 30, masks: dict | None = None) -> list[Change]:
     """Newest first: who changed what on `obj`, with masked values where `masks` says so."""
     masks = masks or {}
-    records = list(obj.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1])
+    records = list(
+        obj.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1]
+    )
     model = type(obj)
     out = []
     for i, record in enumerate(records[:limit]):
@@ -44,7 +46,11 @@ def changes(obj, limit: int = 30, masks: dict | None = None) -> list[Change]:
             for delta in record.diff_against(previous).changes:
                 label = str(model._meta.get_field(delta.field).verbose_name)
                 change.fields.append(
-                    (label, _shown(model, delta.field, delta.old, masks), _shown(model, delta.field, delta.new, masks))
+                    (
+                        label,
+                        _shown(model, delta.field, delta.old, masks),
+                        _shown(model, delta.field, delta.new, masks),
+                    )
                 )
         out.append(change)
     return out

@@ -88,7 +88,8 @@ def _date_styles(archive) -> set[int]:
     if xfs is None:
         return set()
     return {
-        i for i, xf in enumerate(xfs.findall(f"{_NS}xf"))
+        i
+        for i, xf in enumerate(xfs.findall(f"{_NS}xf"))
         if int(xf.get("numFmtId", 0)) in _DATE_FORMAT_IDS | custom
     }
 
@@ -119,7 +120,9 @@ def _column_index(ref: str) -> int:
 
 
 def read_sheet(file):
-    """Yield (row number, tuple of values) for each row of the first sheet; NotASpreadsheet if it is not .xlsx."""
+    """Yield (row number, tuple of values) for each row of the first sheet.
+
+    Raises NotASpreadsheet when the file is not an .xlsx workbook."""
     import datetime as dt
     import zipfile
 

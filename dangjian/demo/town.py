@@ -75,8 +75,11 @@ def build(
         ctx = Town(rng=rng, today=today, town=town, scale=branches is not None)
         generals = {
             code: Organisation.objects.create(
-                code=f"{TOWN_CODE}-{code}", name=f"中共神鼎山镇{label}委员会", kind=OrgKind.GENERAL_BRANCH,
-                parent=town, founded_on=dt.date(1998, 7, 1),
+                code=f"{TOWN_CODE}-{code}",
+                name=f"中共神鼎山镇{label}委员会",
+                kind=OrgKind.GENERAL_BRANCH,
+                parent=town,
+                founded_on=dt.date(1998, 7, 1),
             )
             for code, label in GENERAL_BRANCHES.items()
         }
@@ -89,25 +92,40 @@ def build(
         bulk.analyze(Organisation, Member, Position)
         for config in apps.get_app_configs() if with_apps else ():
             module_name = f"{config.name}.demo"
-            if config.name.startswith("dangjian.") and config.name != "dangjian.demo" and find_spec(module_name):
+            if (
+                config.name.startswith("dangjian.")
+                and config.name != "dangjian.demo"
+                and find_spec(module_name)
+            ):
                 import_module(module_name).populate(ctx)
     return ctx
 
 
 def _scaled_plan(branches: int):
     """A county-sized spread of branch kinds, cycling the name lists with numbers."""
-    shares = [(OrgCategory.VILLAGE, "NC", 0.5), (OrgCategory.COMMUNITY, None, 0.1), (OrgCategory.ORGAN, "JG", 0.15),
-              (OrgCategory.SCHOOL, "JG", 0.1), (OrgCategory.ENTERPRISE, "FG", 0.15)]
-    base = {OrgCategory.VILLAGE: names.VILLAGES, OrgCategory.COMMUNITY: names.COMMUNITIES,
-            OrgCategory.ORGAN: names.ORGANS, OrgCategory.SCHOOL: names.SCHOOLS,
-            OrgCategory.ENTERPRISE: names.ENTERPRISES}
+    shares = [
+        (OrgCategory.VILLAGE, "NC", 0.5),
+        (OrgCategory.COMMUNITY, None, 0.1),
+        (OrgCategory.ORGAN, "JG", 0.15),
+        (OrgCategory.SCHOOL, "JG", 0.1),
+        (OrgCategory.ENTERPRISE, "FG", 0.15),
+    ]
+    base = {
+        OrgCategory.VILLAGE: names.VILLAGES,
+        OrgCategory.COMMUNITY: names.COMMUNITIES,
+        OrgCategory.ORGAN: names.ORGANS,
+        OrgCategory.SCHOOL: names.SCHOOLS,
+        OrgCategory.ENTERPRISE: names.ENTERPRISES,
+    }
     plan = []
     remaining = branches
     for i, (category, general, share) in enumerate(shares):
         count = remaining if i == len(shares) - 1 else max(1, round(branches * share))
         remaining -= count
         pool = base[category]
-        labels = [pool[j % len(pool)] + (str(j // len(pool) + 1) if j >= len(pool) else "") for j in range(count)]
+        labels = [
+            pool[j % len(pool)] + (str(j // len(pool) + 1) if j >= len(pool) else "") for j in range(count)
+        ]
         plan.append((category, general, labels, (20, 40)))
     return plan
 
@@ -131,11 +149,18 @@ def _make_branches(ctx: Town, plan, generals, sizes) -> None:
             counters[prefix] = counters.get(prefix, 0) + 1
             parent = generals[general_code] if general_code else ctx.town
             founded = dt.date(rng.randint(1985, 2015), rng.randint(1, 12), 1)
-            rows.append(Organisation(
-                code=f"{TOWN_CODE}-{prefix}{counters[prefix]:02d}" if not ctx.scale else f"{TOWN_CODE}-{prefix}{counters[prefix]:04d}",
-                name=_branch_name(label, suffix, category),
-                kind=OrgKind.BRANCH, category=category, parent=parent, founded_on=founded,
-            ))
+            rows.append(
+                Organisation(
+                    code=f"{TOWN_CODE}-{prefix}{counters[prefix]:02d}"
+                    if not ctx.scale
+                    else f"{TOWN_CODE}-{prefix}{counters[prefix]:04d}",
+                    name=_branch_name(label, suffix, category),
+                    kind=OrgKind.BRANCH,
+                    category=category,
+                    parent=parent,
+                    founded_on=founded,
+                )
+            )
             group_specs.append(category == OrgCategory.VILLAGE and sizes[index] >= 36)
             index += 1
     # One branch founded this year shows pro-rata checks in the compliance pages.
@@ -146,10 +171,15 @@ def _make_branches(ctx: Town, plan, generals, sizes) -> None:
     for branch, wants_groups in zip(ctx.branches, group_specs, strict=True):
         if wants_groups:
             for n in range(1, 4):
-                groups.append(Organisation(
-                    code=f"{branch.code}-G{n}", name=f"第{'一二三'[n - 1]}党小组", kind=OrgKind.GROUP,
-                    parent=branch, founded_on=branch.founded_on,
-                ))
+                groups.append(
+                    Organisation(
+                        code=f"{branch.code}-G{n}",
+                        name=f"第{'一二三'[n - 1]}党小组",
+                        kind=OrgKind.GROUP,
+                        parent=branch,
+                        founded_on=branch.founded_on,
+                    )
+                )
     ctx.groups = _bulk_orgs(groups)
 
 
@@ -190,9 +220,15 @@ def _person(rng: random.Random, today: dt.date, probationary: bool) -> dict:
         "gender": gender,
         "birth_date": birth,
         "id_number": first17 + idcard.check_char(first17),
-        "phone": rng.choice(names.PHONE_PREFIXES) + f"{rng.randint(0, 99_999_999):08d}" if rng.random() < 0.85 else "",
+        "phone": rng.choice(names.PHONE_PREFIXES) + f"{rng.randint(0, 99_999_999):08d}"
+        if rng.random() < 0.85
+        else "",
         "joined_on": joined,
-        "confirmed_on": None if probationary else joined.replace(year=joined.year + 1) if joined.month != 2 or joined.day != 29 else joined + dt.timedelta(days=365),
+        "confirmed_on": None
+        if probationary
+        else joined.replace(year=joined.year + 1)
+        if joined.month != 2 or joined.day != 29
+        else joined + dt.timedelta(days=365),
     }
 
 
@@ -246,7 +282,11 @@ def _make_positions(ctx: Town, generals) -> None:
         by_branch.setdefault(m.org_id, []).append(m)
     positions = []
     for branch in ctx.branches:
-        pool = [m for m in by_branch.get(branch.pk, []) if m.category == Category.FULL and m.status == Status.NORMAL]
+        pool = [
+            m
+            for m in by_branch.get(branch.pk, [])
+            if m.category == Category.FULL and m.status == Status.NORMAL
+        ]
         full = sum(1 for m in by_branch.get(branch.pk, []) if m.category == Category.FULL and m.is_active)
         started = max(branch.founded_on, ctx.today.replace(year=ctx.today.year - 2, month=1, day=1))
         titles = [PositionTitle.SECRETARY]
@@ -257,25 +297,45 @@ def _make_positions(ctx: Town, generals) -> None:
         for title, member in zip(titles, pool, strict=False):
             positions.append(Position(org=branch, member=member, title=title, started_on=started))
         for group in (g for g in ctx.groups if g.parent_id == branch.pk):
-            leader = next((m for m in pool[len(titles):] if m.group_id == group.pk), None)
+            leader = next((m for m in pool[len(titles) :] if m.group_id == group.pk), None)
             if leader:
-                positions.append(Position(org=group, member=leader, title=PositionTitle.GROUP_LEADER, started_on=started))
-    organ_members = [m for b in ctx.branches if b.category == OrgCategory.ORGAN
-                     for m in by_branch.get(b.pk, []) if m.category == Category.FULL and m.status == Status.NORMAL]
+                positions.append(
+                    Position(org=group, member=leader, title=PositionTitle.GROUP_LEADER, started_on=started)
+                )
+    organ_members = [
+        m
+        for b in ctx.branches
+        if b.category == OrgCategory.ORGAN
+        for m in by_branch.get(b.pk, [])
+        if m.category == Category.FULL and m.status == Status.NORMAL
+    ]
     taken = {p.member_id for p in positions}
     spare = [m for m in organ_members if m.pk not in taken]
     # Town committee posts held by leading cadres from the town's organs.
     town_titles = [PositionTitle.SECRETARY, PositionTitle.DEPUTY, PositionTitle.ORGANISER]
     for title, member in zip(town_titles, spare, strict=False):
-        positions.append(Position(org=ctx.town, member=member, title=title, started_on=ctx.today.replace(year=ctx.today.year - 3, month=1, day=1)))
-    spare = spare[len(town_titles):]
+        positions.append(
+            Position(
+                org=ctx.town,
+                member=member,
+                title=title,
+                started_on=ctx.today.replace(year=ctx.today.year - 3, month=1, day=1),
+            )
+        )
+    spare = spare[len(town_titles) :]
     # 党建指导员: two organ members, each guiding a share of the village and community branches.
     guided = [b for b in ctx.branches if b.category in (OrgCategory.VILLAGE, OrgCategory.COMMUNITY)]
     instructors = spare[:2]
     for i, branch in enumerate(guided):
         if instructors:
-            positions.append(Position(org=branch, member=instructors[i % len(instructors)], title=PositionTitle.INSTRUCTOR,
-                                      started_on=ctx.today.replace(year=ctx.today.year - 1, month=1, day=1)))
+            positions.append(
+                Position(
+                    org=branch,
+                    member=instructors[i % len(instructors)],
+                    title=PositionTitle.INSTRUCTOR,
+                    started_on=ctx.today.replace(year=ctx.today.year - 1, month=1, day=1),
+                )
+            )
     bulk_create_with_history(positions, Position, batch_size=1000)
     # Leading cadres keep a second organisational life in a village branch.
     cadres = spare[2:10]
@@ -292,9 +352,14 @@ def _make_accounts(ctx: Town) -> None:
         User(username="dangjianban", first_name="镇党建办", kind=User.Kind.OFFICE, scope_org=town),
         User(username="shangji", first_name="县委组织部", kind=User.Kind.OVERSIGHT, scope_org=town),
     ]
-    ctx.logins += [("党建办", "dangjianban", "全镇督查、党组织与党员"), ("上级党委（只读）", "shangji", "全镇只读")]
+    ctx.logins += [
+        ("党建办", "dangjianban", "全镇督查、党组织与党员"),
+        ("上级党委（只读）", "shangji", "全镇只读"),
+    ]
     positions = list(
-        Position.objects.filter(org__path__startswith=town.path).select_related("org", "member").order_by("org__path", "id")
+        Position.objects.filter(org__path__startswith=town.path)
+        .select_related("org", "member")
+        .order_by("org__path", "id")
     )
     village = OrgCategory.VILLAGE
     picks = [
@@ -313,8 +378,14 @@ def _make_accounts(ctx: Town) -> None:
         users.append(User(username=username, first_name=position.member.name, member=position.member))
         ctx.logins.append((role, username, position.org.name))
     plain = next(
-        (m for m in ctx.members if m.org_id == branch_of_secretary and m.pk not in holders
-         and m.status == Status.NORMAL and m.category == Category.FULL),
+        (
+            m
+            for m in ctx.members
+            if m.org_id == branch_of_secretary
+            and m.pk not in holders
+            and m.status == Status.NORMAL
+            and m.category == Category.FULL
+        ),
         None,
     )
     if plain is not None:

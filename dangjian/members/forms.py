@@ -14,8 +14,22 @@ class MemberForm(forms.ModelForm):
     class Meta:
         model = Member
         fields = [
-            "name", "id_number", "gender", "ethnicity", "birth_date", "phone", "education", "work_unit",
-            "joined_on", "confirmed_on", "category", "status", "org", "group", "is_leading_cadre", "dual_org",
+            "name",
+            "id_number",
+            "gender",
+            "ethnicity",
+            "birth_date",
+            "phone",
+            "education",
+            "work_unit",
+            "joined_on",
+            "confirmed_on",
+            "category",
+            "status",
+            "org",
+            "group",
+            "is_leading_cadre",
+            "dual_org",
         ]
         widgets = {
             "id_number": forms.TextInput(attrs={"autocomplete": "off", "maxlength": 18}),
@@ -55,4 +69,6 @@ class TransferForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label="党员名册（.xlsx）", help_text="请使用本页提供的模板，单个文件不超过 10 MB。")
+    file = forms.FileField(
+        label="党员名册（.xlsx）", help_text="请使用本页提供的模板，单个文件不超过 10 MB。"
+    )

@@ -45,6 +45,9 @@ class ImportResult:
     unchanged: int = 0
     problems: list[Problem] = field(default_factory=list)
 
+    def summary(self) -> str:
+        return f"导入完成：新增 {self.created} 人，更新 {self.updated} 人，未变化 {self.unchanged} 人。"
+
 
 def _labels(choices) -> dict[str, str]:
     return {label: value for value, label in choices.choices}
@@ -114,8 +117,16 @@ COLUMNS = [
     Column("工作单位及职务", "work_unit", _text, False, "神鼎山镇人民政府 科员"),
     Column("入党日期", "joined_on", parse_date, True, "2005-07-01"),
     Column("转正日期", "confirmed_on", parse_date, False, "2006-07-01"),
-    Column("类别", "category", _choice(_labels(Category), {"正式": "正式党员", "预备": "预备党员"}), True, "正式党员"),
-    Column("状态", "status", _choice(_labels(Status), {"流动": "流动党员", "失联": "失联党员"}), False, "正常"),
+    Column(
+        "类别",
+        "category",
+        _choice(_labels(Category), {"正式": "正式党员", "预备": "预备党员"}),
+        True,
+        "正式党员",
+    ),
+    Column(
+        "状态", "status", _choice(_labels(Status), {"流动": "流动党员", "失联": "失联党员"}), False, "正常"
+    ),
     Column("所在党支部代码", "org", _text, True, "SDS-JG01"),
     Column("所在党小组代码", "group", _text, False, ""),
     Column("党员领导干部", "is_leading_cadre", _yes_no, False, "否"),
@@ -142,7 +153,9 @@ def template_bytes() -> bytes:
 
 
 def read_rows(file: IO[bytes]) -> tuple[list[str], Iterable[tuple[int, tuple]]]:
-    refused = ImportRefused([Problem(None, "", "文件不是有效的 Excel（.xlsx）表格，请使用模板填写后另存为 .xlsx 再上传。")])
+    refused = ImportRefused(
+        [Problem(None, "", "文件不是有效的 Excel（.xlsx）表格，请使用模板填写后另存为 .xlsx 再上传。")]
+    )
     try:
         rows = iter(xlsx.read_sheet(file))
         first = next(rows, None)
@@ -191,7 +204,11 @@ def import_members(file: IO[bytes], allowed_orgs, user=None) -> ImportResult:
     for row_number, member in members:
         old = existing.get(member.id_number_hash)
         if old is not None and old.org_id not in allowed_ids:
-            found.append(Problem(row_number, "身份证号", f"该党员已登记在{old.org}，不在您负责的组织内，请办理组织关系转接"))
+            found.append(
+                Problem(
+                    row_number, "身份证号", f"该党员已登记在{old.org}，不在您负责的组织内，请办理组织关系转接"
+                )
+            )
     if found:
         raise ImportRefused(found)
     return _write(members, existing, user)
@@ -201,7 +218,9 @@ def _build(row_number, row, index, orgs, allowed_ids) -> tuple[Member | None, li
     found: list[Problem] = []
     values: dict[str, object] = {}
     for column in COLUMNS:
-        raw = row[index[column.header]] if column.header in index and index[column.header] < len(row) else None
+        raw = (
+            row[index[column.header]] if column.header in index and index[column.header] < len(row) else None
+        )
         try:
             value = column.parse(raw)
         except ValueError as exc:
@@ -286,13 +305,15 @@ def _write(members: list[tuple[int, Member]], existing: dict[str, Member], user)
         today = timezone.localdate()
         Transfer.objects.bulk_create(
             Transfer(
-                member=m, from_org=existing[m.id_number_hash].org, to_org=m.org, transferred_on=today,
-                reason="名册导入时调整所在党支部", created_by=user,
+                member=m,
+                from_org=existing[m.id_number_hash].org,
+                to_org=m.org,
+                transferred_on=today,
+                reason="名册导入时调整所在党支部",
+                created_by=user,
             )
             for m in changed
             if existing[m.id_number_hash].org_id != m.org_id
         )
     result.created, result.updated = len(new), len(changed)
     return result
-
-

@@ -85,6 +85,10 @@ class Member(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args, **kwargs) -> None:
+        self.fill_derived()
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
         return reverse("members:detail", args=[self.pk])
 
@@ -109,14 +113,12 @@ class Member(models.Model):
         self.id_number_hash = crypto.lookup_hash(self.id_number)
         self.phone_hash = crypto.lookup_hash(self.phone) if self.phone else ""
 
-    def save(self, *args, **kwargs) -> None:
-        self.fill_derived()
-        super().save(*args, **kwargs)
-
     def clean(self) -> None:
         errors = problems(self)
         if "id_number" not in errors:
-            dup = Member.objects.by_id_number(self.id_number).exclude(pk=self.pk).select_related("org").first()
+            dup = (
+                Member.objects.by_id_number(self.id_number).exclude(pk=self.pk).select_related("org").first()
+            )
             if dup:
                 errors["id_number"] = f"该身份证号已登记（{dup.name}，{dup.org}）。"
         if errors:
@@ -168,11 +170,15 @@ def _add_years(day: dt.date, years: int) -> dt.date:
 class Transfer(models.Model):
     """A move of a member's 组织关系 between organisations inside the town (组织关系转接)."""
 
-    member = models.ForeignKey(Member, verbose_name="党员", on_delete=models.CASCADE, related_name="transfers")
+    member = models.ForeignKey(
+        Member, verbose_name="党员", on_delete=models.CASCADE, related_name="transfers"
+    )
     from_org = models.ForeignKey(
         "orgs.Organisation", verbose_name="转出组织", on_delete=models.PROTECT, related_name="+"
     )
-    to_org = models.ForeignKey("orgs.Organisation", verbose_name="转入组织", on_delete=models.PROTECT, related_name="+")
+    to_org = models.ForeignKey(
+        "orgs.Organisation", verbose_name="转入组织", on_delete=models.PROTECT, related_name="+"
+    )
     transferred_on = models.DateField("转接日期")
     reason = models.CharField("原因", max_length=200, blank=True)
     created_by = models.ForeignKey(
@@ -183,3 +189,6 @@ class Transfer(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "组织关系转接"
         ordering = ["-transferred_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.member} {self.from_org} → {self.to_org}（{self.transferred_on}）"

@@ -54,10 +54,22 @@ def _export(request, access, members):
         members = members.filter(access.org_q("org__", paths=access.manage))
     rows = (
         (
-            m.name, m.id_number if full else m.masked_id_number, m.get_gender_display(), m.ethnicity, m.birth_date,
-            m.phone if full else m.masked_phone, m.get_education_display(), m.work_unit, m.joined_on, m.confirmed_on,
-            m.get_category_display(), m.get_status_display(), m.org.code, m.group.code if m.group else "",
-            "是" if m.is_leading_cadre else "否", m.dual_org.code if m.dual_org else "",
+            m.name,
+            m.id_number if full else m.masked_id_number,
+            m.get_gender_display(),
+            m.ethnicity,
+            m.birth_date,
+            m.phone if full else m.masked_phone,
+            m.get_education_display(),
+            m.work_unit,
+            m.joined_on,
+            m.confirmed_on,
+            m.get_category_display(),
+            m.get_status_display(),
+            m.org.code,
+            m.group.code if m.group else "",
+            "是" if m.is_leading_cadre else "否",
+            m.dual_org.code if m.dual_org else "",
         )
         for m in members.iterator(chunk_size=2000)
     )
@@ -119,7 +131,10 @@ def member_transfer(request, pk: int):
     form = TransferForm(request.POST or None, member=member, orgs=access.manageable_orgs())
     if request.method == "POST" and form.is_valid():
         record = services.transfer(
-            member, form.cleaned_data["to_org"], form.cleaned_data["transferred_on"], form.cleaned_data["reason"],
+            member,
+            form.cleaned_data["to_org"],
+            form.cleaned_data["transferred_on"],
+            form.cleaned_data["reason"],
             request.user,
         )
         messages.success(request, f"{member.name} 的组织关系已由 {record.from_org} 转入 {record.to_org}。")
@@ -136,13 +151,15 @@ def member_import(request):
     refused: list[importing.Problem] = []
     if request.method == "POST" and form.is_valid():
         try:
-            result = importing.import_members(form.cleaned_data["file"], access.manageable_orgs(), request.user)
+            result = importing.import_members(
+                form.cleaned_data["file"], access.manageable_orgs(), request.user
+            )
         except importing.ImportRefused as exc:
             refused = exc.problems
         else:
             messages.success(
                 request,
-                f"导入完成：新增 {result.created} 人，更新 {result.updated} 人，未变化 {result.unchanged} 人。",
+                result.summary(),
             )
             return redirect("members:list")
     return render(request, "members/import.html", {"form": form, "problems": refused})

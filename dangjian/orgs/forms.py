@@ -1,6 +1,5 @@
 from django import forms
 
-
 from .models import Organisation, Position
 
 
@@ -49,5 +48,3 @@ class EndPositionForm(forms.Form):
         if ended_on < self.position.started_on:
             raise forms.ValidationError("离任日期不能早于任职日期。")
         return ended_on
-
-

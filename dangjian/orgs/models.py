@@ -35,7 +35,12 @@ class Organisation(models.Model):
         "单位类别", max_length=16, choices=OrgCategory.choices, blank=True, help_text="党支部所在单位的类别"
     )
     parent = models.ForeignKey(
-        "self", verbose_name="上级组织", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name="上级组织",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     # Ids from the root down, "/1/4/17/": a subtree is one indexed prefix query.
     path = models.CharField(max_length=255, editable=False, db_index=True, default="")
@@ -52,6 +57,20 @@ class Organisation(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @transaction.atomic
+    def save(self, *args, **kwargs) -> None:
+        old_path = self.path
+        super().save(*args, **kwargs)
+        new_path = f"{self.parent.path if self.parent_id else '/'}{self.pk}/"
+        if new_path != old_path:
+            Organisation.objects.filter(pk=self.pk).update(path=new_path)
+            self.path = new_path
+            if old_path:
+                for child in Organisation.objects.filter(path__startswith=old_path).exclude(pk=self.pk):
+                    Organisation.objects.filter(pk=child.pk).update(
+                        path=new_path + child.path[len(old_path) :]
+                    )
+
     def get_absolute_url(self) -> str:
         return reverse("orgs:detail", args=[self.code])
 
@@ -67,21 +86,14 @@ class Organisation(models.Model):
             allowed = CHILD_KINDS[OrgKind(self.kind)]
             wrong = self.children.exclude(kind__in=allowed).first()
             if wrong is not None:
-                raise ValidationError({"kind": f"下级组织“{wrong}”是{wrong.get_kind_display()}，不能设在{self.get_kind_display()}下。"})
+                raise ValidationError(
+                    {
+                        "kind": f"下级组织“{wrong}”是{wrong.get_kind_display()}，"
+                        f"不能设在{self.get_kind_display()}下。"
+                    }
+                )
         if self.dissolved_on and self.dissolved_on < self.founded_on:
             raise ValidationError({"dissolved_on": "撤销日期不能早于成立日期。"})
-
-    @transaction.atomic
-    def save(self, *args, **kwargs) -> None:
-        old_path = self.path
-        super().save(*args, **kwargs)
-        new_path = f"{self.parent.path if self.parent_id else '/'}{self.pk}/"
-        if new_path != old_path:
-            Organisation.objects.filter(pk=self.pk).update(path=new_path)
-            self.path = new_path
-            if old_path:
-                for child in Organisation.objects.filter(path__startswith=old_path).exclude(pk=self.pk):
-                    Organisation.objects.filter(pk=child.pk).update(path=new_path + child.path[len(old_path) :])
 
     @property
     def depth(self) -> int:
@@ -123,7 +135,9 @@ class PositionQuerySet(models.QuerySet):
 class Position(models.Model):
     """A post (书记, 组织委员, 党小组长, 党建指导员 …) held by a member in an organisation for a term."""
 
-    org = models.ForeignKey(Organisation, verbose_name="组织", on_delete=models.CASCADE, related_name="positions")
+    org = models.ForeignKey(
+        Organisation, verbose_name="组织", on_delete=models.CASCADE, related_name="positions"
+    )
     member = models.ForeignKey(
         "members.Member", verbose_name="党员", on_delete=models.PROTECT, related_name="positions"
     )

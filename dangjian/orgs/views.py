@@ -36,12 +36,22 @@ def org_list(request):
         orgs = orgs.filter(category=category)
     if request.GET.get("format") == "xlsx":
         rows = (
-            (o.code, o.name, o.get_kind_display(), o.get_category_display(), o.active_members, o.full_members,
-             "是" if o.has_committee else "否", o.founded_on)
+            (
+                o.code,
+                o.name,
+                o.get_kind_display(),
+                o.get_category_display(),
+                o.active_members,
+                o.full_members,
+                "是" if o.has_committee else "否",
+                o.founded_on,
+            )
             for o in orgs
         )
         content = xlsx.workbook_bytes(
-            "党组织", ["组织代码", "名称", "类型", "单位类别", "党员数", "正式党员数", "设支部委员会", "成立日期"], rows
+            "党组织",
+            ["组织代码", "名称", "类型", "单位类别", "党员数", "正式党员数", "设支部委员会", "成立日期"],
+            rows,
         )
         return xlsx.download("党组织名单.xlsx", content)
     return render(
@@ -132,6 +142,9 @@ def position_end(request, pk: int):
     if request.method == "POST" and form.is_valid():
         position.ended_on = form.cleaned_data["ended_on"]
         position.save()
-        messages.success(request, f"{position.member.name} 的{position.get_title_display()}职务已于 {position.ended_on} 离任。")
+        messages.success(
+            request,
+            f"{position.member.name} 的{position.get_title_display()}职务已于 {position.ended_on} 离任。",
+        )
         return redirect(position.org)
     return render(request, "orgs/position_end.html", {"form": form, "position": position})

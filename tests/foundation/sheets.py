@@ -16,8 +16,14 @@ def valid_id(birth: str = "19800101", seq: int = 1, area: str = "110101") -> str
 
 def row(**values) -> dict:
     """One row with sensible defaults for the required columns."""
-    base = {"姓名": "王小明", "身份证号": valid_id(), "入党日期": "2005-07-01", "转正日期": "2006-07-01",
-            "类别": "正式党员", "所在党支部代码": "BRA"}
+    base = {
+        "姓名": "王小明",
+        "身份证号": valid_id(),
+        "入党日期": "2005-07-01",
+        "转正日期": "2006-07-01",
+        "类别": "正式党员",
+        "所在党支部代码": "BRA",
+    }
     base.update(values)
     return base
 

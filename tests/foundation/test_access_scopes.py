@@ -31,8 +31,13 @@ def test_visible_members(world):
     a = {m.pk for m in world.members_a}
     b = {m.pk for m in world.members_b}
     expected = {
-        "office": a | b, "oversight": a | b, "secretary_a": a, "organiser_b": b, "instructor_a": a | {world.members_b[4].pk},
-        "group_leader_a": {world.members_a[4].pk}, "member_a": {world.members_a[7].pk},
+        "office": a | b,
+        "oversight": a | b,
+        "secretary_a": a,
+        "organiser_b": b,
+        "instructor_a": a | {world.members_b[4].pk},
+        "group_leader_a": {world.members_a[4].pk},
+        "member_a": {world.members_a[7].pk},
         "member_b": {world.members_b[3].pk},
     }
     for role, pks in expected.items():
@@ -67,8 +72,14 @@ def test_ended_position_and_inactive_member_lose_access(world):
     assert access_for(organiser).visible_members().count() == 0
 
 
-SENSITIVE = {"office": True, "secretary_a": True, "oversight": False, "instructor_a": False,
-             "group_leader_a": False, "member_a": False}
+SENSITIVE = {
+    "office": True,
+    "secretary_a": True,
+    "oversight": False,
+    "instructor_a": False,
+    "group_leader_a": False,
+    "member_a": False,
+}
 
 
 @pytest.mark.parametrize("role, full", SENSITIVE.items())

@@ -8,10 +8,20 @@ pytestmark = pytest.mark.django_db
 
 
 def _edit_member(client, member, **changes):
-    data = {"name": member.name, "id_number": member.id_number, "gender": member.gender, "ethnicity": "汉族",
-            "birth_date": member.birth_date, "phone": member.phone, "joined_on": member.joined_on,
-            "confirmed_on": member.confirmed_on, "category": member.category, "status": member.status,
-            "work_unit": member.work_unit, "group": member.group_id or ""}
+    data = {
+        "name": member.name,
+        "id_number": member.id_number,
+        "gender": member.gender,
+        "ethnicity": "汉族",
+        "birth_date": member.birth_date,
+        "phone": member.phone,
+        "joined_on": member.joined_on,
+        "confirmed_on": member.confirmed_on,
+        "category": member.category,
+        "status": member.status,
+        "work_unit": member.work_unit,
+        "group": member.group_id or "",
+    }
     data.update(changes)
     response = client.post(f"/members/{member.pk}/edit/", data)
     assert response.status_code == 302, response.content.decode()[:3000]
@@ -37,8 +47,14 @@ def test_sensitive_values_in_history_are_masked_for_readers(world, client_for):
 
 def test_org_page_shows_changes(world, client_for):
     client = client_for("office")
-    data = {"code": "BRB", "name": "乙企业党支部（新）", "kind": "branch", "category": "enterprise",
-            "parent": world.town.pk, "founded_on": "2000-01-01"}
+    data = {
+        "code": "BRB",
+        "name": "乙企业党支部（新）",
+        "kind": "branch",
+        "category": "enterprise",
+        "parent": world.town.pk,
+        "founded_on": "2000-01-01",
+    }
     assert client.post("/orgs/BRB/edit/", data).status_code == 302
     html = client.get("/orgs/BRB/").content.decode()
     assert "名称：乙企业党支部 → 乙企业党支部（新）" in html
@@ -47,8 +63,10 @@ def test_org_page_shows_changes(world, client_for):
 
 def test_positions_and_accounts_keep_history(world, client_for):
     client = client_for("secretary_a")
-    response = client.post("/orgs/BRA/positions/new/",
-                           {"title": "propaganda", "member": world.members_a[3].pk, "started_on": "2024-01-01"})
+    response = client.post(
+        "/orgs/BRA/positions/new/",
+        {"title": "propaganda", "member": world.members_a[3].pk, "started_on": "2024-01-01"},
+    )
     assert response.status_code == 302
     position = world.branch_a.positions.get(title="propaganda")
     assert position.history.get().history_user == world.user("secretary_a")

@@ -1,4 +1,4 @@
-"""A branch secretary logs in through the form on a phone and opens the member list (real headless Chromium)."""
+"""A branch secretary logs in through the form on a phone and opens the member list (headless Chromium)."""
 
 import pytest
 

@@ -20,7 +20,11 @@ def test_check_deploy_is_clean(tmp_path):
     }
     result = subprocess.run(
         [sys.executable, "-m", "dangjian", "check", "--deploy", "--fail-level", "WARNING"],
-        env=env, cwd=tmp_path, capture_output=True, text=True, timeout=120,
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout

@@ -19,14 +19,30 @@ TODAY = dt.date(2026, 6, 15)
 
 def _digest() -> str:
     h = hashlib.sha256()
-    for row in Organisation.objects.order_by("code").values_list("code", "name", "kind", "category", "parent__code",
-                                                                 "founded_on"):
+    for row in Organisation.objects.order_by("code").values_list(
+        "code", "name", "kind", "category", "parent__code", "founded_on"
+    ):
         h.update(repr(row).encode())
     for m in Member.objects.select_related("org", "group", "dual_org").order_by("id_number_hash"):
-        h.update(repr((m.name, m.id_number, m.phone, m.birth_date, m.joined_on, m.category, m.status, m.org.code,
-                       m.group and m.group.code, m.dual_org and m.dual_org.code)).encode())
+        h.update(
+            repr(
+                (
+                    m.name,
+                    m.id_number,
+                    m.phone,
+                    m.birth_date,
+                    m.joined_on,
+                    m.category,
+                    m.status,
+                    m.org.code,
+                    m.group and m.group.code,
+                    m.dual_org and m.dual_org.code,
+                )
+            ).encode()
+        )
     for p in Position.objects.order_by("org__code", "title", "member__id_number_hash").values_list(
-            "org__code", "title", "member__id_number_hash", "started_on"):
+        "org__code", "title", "member__id_number_hash", "started_on"
+    ):
         h.update(repr(p).encode())
     for u in User.objects.order_by("username").values_list("username", "kind", "member__id_number_hash"):
         h.update(repr(u).encode())
@@ -50,7 +66,12 @@ def test_realistic_and_valid():
     kinds = {k: Organisation.objects.filter(kind=k).count() for k in ("town", "general", "branch", "group")}
     assert kinds["town"] == 1 and kinds["general"] == 3 and 22 <= kinds["branch"] <= 28 and kinds["group"] > 0
     assert set(Organisation.objects.filter(kind="branch").values_list("category", flat=True)) == {
-        "village", "community", "organ", "school", "enterprise"}
+        "village",
+        "community",
+        "organ",
+        "school",
+        "enterprise",
+    }
     members = list(Member.objects.select_related("org", "group", "dual_org"))
     assert 700 <= len(members) <= 900 and len(ctx.members) == len(members)
     for m in members:
@@ -69,10 +90,14 @@ def test_realistic_and_valid():
 def test_a_login_for_every_role():
     town.build(seed=1, today=TODAY, with_apps=False)
     roles = {u.username: access_for(u) for u in User.objects.all()}
-    assert roles["dangjianban"].is_office and roles["shangji"].is_oversight and not roles["shangji"].is_manager
+    assert (
+        roles["dangjianban"].is_office and roles["shangji"].is_oversight and not roles["shangji"].is_manager
+    )
     assert roles["shuji"].is_manager and roles["zuzhi"].is_manager
     assert roles["zhidaoyuan"].is_instructor and not roles["zhidaoyuan"].is_manager
-    assert roles["xiaozuzhang"].lead_groups and roles["dangyuan"].member_id and not roles["dangyuan"].sees_many
+    assert (
+        roles["xiaozuzhang"].lead_groups and roles["dangyuan"].member_id and not roles["dangyuan"].sees_many
+    )
     assert all(u.check_password(town.DEMO_PASSWORD) for u in User.objects.all())
 
 

@@ -12,7 +12,9 @@ pytestmark = pytest.mark.django_db
 
 def _raw(pk):
     with connection.cursor() as cursor:
-        cursor.execute("SELECT id_number, phone, id_number_hash, phone_hash FROM members_member WHERE id = %s", [pk])
+        cursor.execute(
+            "SELECT id_number, phone, id_number_hash, phone_hash FROM members_member WHERE id = %s", [pk]
+        )
         return cursor.fetchone()
 
 
@@ -38,7 +40,9 @@ def test_lookup_by_keyed_hash():
     assert Member.objects.by_id_number(member.id_number.lower() + " ").get() == member
     assert Member.objects.by_phone("13912345678").get() == member
     assert _raw(member.pk)[2] == crypto.lookup_hash(member.id_number)
-    assert crypto.lookup_hash(member.id_number) != crypto.hashlib.sha256(member.id_number.encode()).hexdigest()
+    assert (
+        crypto.lookup_hash(member.id_number) != crypto.hashlib.sha256(member.id_number.encode()).hexdigest()
+    )
 
 
 def test_key_comes_from_settings(settings):
@@ -56,9 +60,18 @@ def test_missing_key_refuses_to_start(tmp_path):
     import subprocess
     import sys
 
-    env = {**os.environ, "SECRET_KEY": "x" * 50, "FIELD_ENCRYPTION_KEY": "short", "DJANGO_SETTINGS_MODULE": "dangjian.settings"}
+    env = {
+        **os.environ,
+        "SECRET_KEY": "x" * 50,
+        "FIELD_ENCRYPTION_KEY": "short",
+        "DJANGO_SETTINGS_MODULE": "dangjian.settings",
+    }
     result = subprocess.run(
-        [sys.executable, "-c", "import django; django.setup()"], env=env, cwd=tmp_path, capture_output=True, text=True
+        [sys.executable, "-c", "import django; django.setup()"],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
     )
     assert result.returncode != 0 and "FIELD_ENCRYPTION_KEY" in result.stderr
 

@@ -1,4 +1,4 @@
-"""`dangjian import-members FILE.xlsx --as USER | --org CODE`: same rules as the page, non-zero exit on a bad file."""
+"""`dangjian import-members FILE.xlsx --as USER | --org CODE`: the page's rules; bad files exit non-zero."""
 
 import pytest
 from django.core.management import call_command
@@ -27,7 +27,9 @@ def test_imports_as_a_user_and_twice_changes_nothing(world, sheet, capsys):
     call_command("import-members", path, "--as", "secretary_a")
     assert "新增 2 人" in capsys.readouterr().out
     assert Member.objects.count() == before + 2
-    assert Member.objects.by_id_number(valid_id(seq=2)).get().history.get().history_user == world.user("secretary_a")
+    assert Member.objects.by_id_number(valid_id(seq=2)).get().history.get().history_user == world.user(
+        "secretary_a"
+    )
     call_command("import-members", path, "--as", "secretary_a")
     assert "新增 0 人，更新 0 人，未变化 2 人" in capsys.readouterr().out
     assert Member.objects.count() == before + 2
@@ -80,6 +82,8 @@ def test_console_exit_code(world, sheet):
 
     result = subprocess.run(
         [sys.executable, "-m", "dangjian", "import-members", "/nonexistent.xlsx", "--org", "TOWN"],
-        capture_output=True, text=True, timeout=60,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert result.returncode != 0 and "找不到文件" in result.stderr

@@ -29,7 +29,9 @@ def _problems(world, content: bytes, role: str = "secretary_a") -> list[str]:
 
 @pytest.mark.parametrize("content", ["name,id\n张三,1\n".encode(), PNG, b""], ids=["text", "png", "empty"])
 def test_not_a_spreadsheet(world, content):
-    assert _problems(world, content) == ["文件：文件不是有效的 Excel（.xlsx）表格，请使用模板填写后另存为 .xlsx 再上传。"]
+    assert _problems(world, content) == [
+        "文件：文件不是有效的 Excel（.xlsx）表格，请使用模板填写后另存为 .xlsx 再上传。"
+    ]
 
 
 def test_missing_required_column(world):
@@ -82,7 +84,9 @@ def test_header_only_file(world):
 
 
 def test_page_lists_every_problem_and_writes_nothing(world, client_for):
-    content = xlsx_bytes([row(身份证号=valid_id(seq=1)), row(身份证号=valid_id(seq=1), 所在党支部代码="NOPE")])
+    content = xlsx_bytes(
+        [row(身份证号=valid_id(seq=1)), row(身份证号=valid_id(seq=1), 所在党支部代码="NOPE")]
+    )
     before = Member.objects.count()
     response = client_for("secretary_a").post("/members/import/", {"file": upload(content)})
     page = response.content.decode()

@@ -32,7 +32,9 @@ def test_filters(world, client_for):
     assert _names(client.get("/members/", {"q": "乙指"})) == ["乙指导员"]
     assert _names(client.get("/members/", {"q": world.members_a[3].id_number})) == [world.members_a[3].name]
     assert _names(client.get("/members/", {"q": world.members_a[3].phone})) == [world.members_a[3].name]
-    assert _names(client.get("/members/", {"q": world.members_a[3].id_number[:10]})) == []  # no partial numbers
+    assert (
+        _names(client.get("/members/", {"q": world.members_a[3].id_number[:10]})) == []
+    )  # no partial numbers
 
 
 def test_filter_cannot_reach_outside_scope(world, client_for):

@@ -1,4 +1,4 @@
-"""The register's rules: ID agrees with birth date and gender, adult at joining, categories, groups, dual orgs."""
+"""Register rules: ID matches birth date and gender, adult at joining, categories, groups, dual orgs."""
 
 import datetime as dt
 
@@ -13,9 +13,16 @@ pytestmark = pytest.mark.django_db
 
 def _member(world, **changes) -> Member:
     values = dict(
-        name="测试", gender="M", birth_date=dt.date(1980, 5, 17), id_number=make_id_number(dt.date(1980, 5, 17)),
-        joined_on=dt.date(2005, 7, 1), confirmed_on=dt.date(2006, 7, 1), category="full", status="normal",
-        org=world.branch_a, ethnicity="汉族",
+        name="测试",
+        gender="M",
+        birth_date=dt.date(1980, 5, 17),
+        id_number=make_id_number(dt.date(1980, 5, 17)),
+        joined_on=dt.date(2005, 7, 1),
+        confirmed_on=dt.date(2006, 7, 1),
+        category="full",
+        status="normal",
+        org=world.branch_a,
+        ethnicity="汉族",
     )
     values.update(changes)
     return Member(**values)
@@ -39,12 +46,18 @@ def test_under_18_at_joining(world):
 def test_probationary_with_a_confirmation_date(world):
     found = problems(_member(world, category="probationary"))
     assert found["confirmed_on"] == "预备党员尚未转正，不应填写转正日期。"
-    assert problems(_member(world, confirmed_on=dt.date(2005, 1, 1)))["confirmed_on"] == "转正日期应晚于入党日期。"
+    assert (
+        problems(_member(world, confirmed_on=dt.date(2005, 1, 1)))["confirmed_on"]
+        == "转正日期应晚于入党日期。"
+    )
 
 
 def test_group_must_be_in_the_branch(world):
     assert problems(_member(world, group=world.group_a1)) == {}
-    assert problems(_member(world, org=world.branch_b, group=world.group_a1))["group"] == "党小组应属于该党员所在的党支部。"
+    assert (
+        problems(_member(world, org=world.branch_b, group=world.group_a1))["group"]
+        == "党小组应属于该党员所在的党支部。"
+    )
 
 
 def test_members_belong_to_branches(world):

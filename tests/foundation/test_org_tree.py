@@ -19,7 +19,12 @@ def test_paths_follow_a_subtree_move(world):
         org.refresh_from_db()
         assert org.path.startswith(other.path), org
     assert world.group_a1.path == f"{other.path}{world.branch_a.pk}/{world.group_a1.pk}/"
-    assert list(Organisation.objects.subtree(other).order_by("path")) == [other, world.branch_a, world.group_a1, world.group_a2]
+    assert list(Organisation.objects.subtree(other).order_by("path")) == [
+        other,
+        world.branch_a,
+        world.group_a1,
+        world.group_a2,
+    ]
     assert world.group_a1.depth == 4
     assert list(world.group_a1.ancestors()) == [world.town, other, world.branch_a]
 
@@ -44,17 +49,31 @@ def test_cannot_change_kind_under_its_children(world):
 def test_positions_fit_the_kind_and_dates(world):
     member = world.members_a[2]
     with pytest.raises(ValidationError, match="党小组不设书记"):
-        Position(org=world.group_a1, member=member, title="secretary", started_on=dt.date(2024, 1, 1)).full_clean()
+        Position(
+            org=world.group_a1, member=member, title="secretary", started_on=dt.date(2024, 1, 1)
+        ).full_clean()
     with pytest.raises(ValidationError, match="党支部不设党小组长"):
-        Position(org=world.branch_a, member=member, title="group_leader", started_on=dt.date(2024, 1, 1)).full_clean()
+        Position(
+            org=world.branch_a, member=member, title="group_leader", started_on=dt.date(2024, 1, 1)
+        ).full_clean()
     with pytest.raises(ValidationError, match="离任日期不能早于任职日期"):
-        Position(org=world.branch_a, member=member, title="propaganda", started_on=dt.date(2024, 1, 1),
-                 ended_on=dt.date(2023, 1, 1)).full_clean()
+        Position(
+            org=world.branch_a,
+            member=member,
+            title="propaganda",
+            started_on=dt.date(2024, 1, 1),
+            ended_on=dt.date(2023, 1, 1),
+        ).full_clean()
 
 
 def test_current_positions(world):
     member = world.members_a[2]
-    Position.objects.create(org=world.branch_a, member=member, title="propaganda", started_on=dt.date(2020, 1, 1),
-                            ended_on=dt.date(2021, 1, 1))
+    Position.objects.create(
+        org=world.branch_a,
+        member=member,
+        title="propaganda",
+        started_on=dt.date(2020, 1, 1),
+        ended_on=dt.date(2021, 1, 1),
+    )
     assert not world.branch_a.current_positions().filter(member=member).exists()
     assert world.branch_a.current_positions(on=dt.date(2020, 6, 1)).filter(member=member).exists()

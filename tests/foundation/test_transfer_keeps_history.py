@@ -23,8 +23,10 @@ def test_transfer_records_the_move(world):
 def test_transfer_page_shows_the_record_and_history(world, client_for):
     member = world.members_a[2]
     client = client_for("office")
-    response = client.post(f"/members/{member.pk}/transfer/",
-                           {"to_org": world.branch_b.pk, "transferred_on": "2024-03-01", "reason": "工作调动"})
+    response = client.post(
+        f"/members/{member.pk}/transfer/",
+        {"to_org": world.branch_b.pk, "transferred_on": "2024-03-01", "reason": "工作调动"},
+    )
     assert response.status_code == 302
     page = client.get(f"/members/{member.pk}/").content.decode()
     assert "2024-03-01：甲村党支部 → 乙企业党支部（工作调动）" in page
@@ -33,6 +35,7 @@ def test_transfer_page_shows_the_record_and_history(world, client_for):
 
 def test_transfer_date_not_before_joining(world, client_for):
     member = world.members_a[2]
-    response = client_for("office").post(f"/members/{member.pk}/transfer/",
-                                         {"to_org": world.branch_b.pk, "transferred_on": "1990-01-01"})
+    response = client_for("office").post(
+        f"/members/{member.pk}/transfer/", {"to_org": world.branch_b.pk, "transferred_on": "1990-01-01"}
+    )
     assert "转接日期不能早于入党日期" in response.content.decode()

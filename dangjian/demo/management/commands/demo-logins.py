@@ -15,10 +15,12 @@ class Command(BaseCommand):
         if not rows:
             self.stdout.write("没有仍使用演示密码的演示账号。")
             return
-        self.stdout.write("\n演示账号（密码均为 %s）：" % DEMO_PASSWORD)
+        self.stdout.write(f"\n演示账号（密码均为 {DEMO_PASSWORD}）：")
         order = {name: i for i, name in enumerate(USERNAMES)}
         for user in sorted(rows, key=lambda u: order[u.username]):
-            where = user.member.org.name if user.member_id else (user.scope_org.name if user.scope_org_id else "")
+            where = (
+                user.member.org.name if user.member_id else (user.scope_org.name if user.scope_org_id else "")
+            )
             phone = f"，或手机号 {user.member.phone}" if user.member_id and user.member.phone else ""
             where = f"（{where}）" if where else ""
             self.stdout.write(f"  {user.username:<12} {user}{where}{phone}")

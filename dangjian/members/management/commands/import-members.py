@@ -41,9 +41,7 @@ class Command(BaseCommand):
             except importing.ImportRefused as exc:
                 for problem in exc.problems:
                     self.stderr.write(str(problem))
-                raise CommandError(f"文件未导入：发现 {len(exc.problems)} 处问题，请修改后重新导入。") from None
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"导入完成：新增 {result.created} 人，更新 {result.updated} 人，未变化 {result.unchanged} 人。"
-            )
-        )
+                raise CommandError(
+                    f"文件未导入：发现 {len(exc.problems)} 处问题，请修改后重新导入。"
+                ) from None
+        self.stdout.write(self.style.SUCCESS(result.summary()))
