@@ -85,12 +85,17 @@ class Access:
     def member_q(self) -> Q:
         if self.sees_everything:  # no filter at all: a county's register is counted and paged by its indexes
             return Q()
-        # Organisation ids as subqueries rather than joins, so the members table's own indexes are used.
+        # One id subquery (a union of indexed look-ups) rather than ORs across joins, so that a branch's
+        # page of a county's register is found through the org index instead of scanning the sort index.
+        from dangjian.members.models import Member
+
         orgs = self.visible_orgs().values("pk")
-        q = Q(org__in=orgs) | Q(dual_org__in=orgs)
+        unordered = Member.objects.order_by()
+        ids = unordered.filter(org__in=orgs).values("pk")
+        ids = ids.union(unordered.filter(dual_org__in=orgs).values("pk"))
         if self.member_id:
-            q |= Q(pk=self.member_id)
-        return q
+            ids = ids.union(unordered.filter(pk=self.member_id).values("pk"))
+        return Q(pk__in=ids)
 
     def visible_members(self):
         from dangjian.members.models import Member

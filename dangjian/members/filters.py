@@ -1,11 +1,29 @@
+import re
 from urllib.parse import urlencode
 
+from django.core.paginator import Paginator
 from django.db.models import Q
 
 from dangjian.core import crypto, idcard
 from dangjian.orgs.models import Organisation
 
 from .choices import Category, Status
+
+NUMBER = re.compile(r"^\d[\dXx]*$")
+
+
+class IdFirstPaginator(Paginator):
+    """Pages an ordered queryset by first slicing only its ids, then loading those rows with their joins.
+
+    The id slice is read from the sort index alone, so page 1,200 of a county's register costs about what
+    page 1 does, instead of joining every skipped row (one query more, the same for every page)."""
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        ids = list(self.object_list.values_list("pk", flat=True)[bottom : bottom + self.per_page])
+        rows = {obj.pk: obj for obj in self.object_list.filter(pk__in=ids)}
+        return self._get_page([rows[pk] for pk in ids if pk in rows], number, self)
 
 
 class MemberFilter:
@@ -34,8 +52,11 @@ class MemberFilter:
             members = members.filter(status=self.status)
         if self.q:
             # Names by substring; ID and phone numbers only whole, through their keyed hashes.
-            key = crypto.lookup_hash(idcard.normalise(self.q))
-            members = members.filter(Q(name__contains=self.q) | Q(id_number_hash=key) | Q(phone_hash=key))
+            if NUMBER.match(self.q):
+                key = crypto.lookup_hash(idcard.normalise(self.q))
+                members = members.filter(Q(id_number_hash=key) | Q(phone_hash=key))
+            else:
+                members = members.filter(name__contains=self.q)
         return members.order_by("name_pinyin", "id")
 
     def querystring(self) -> str:

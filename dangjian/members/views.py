@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -12,7 +11,7 @@ from dangjian.orgs.models import Organisation
 
 from . import importing, services
 from .choices import Category, Status
-from .filters import MemberFilter
+from .filters import IdFirstPaginator, MemberFilter
 from .forms import ImportForm, MemberForm, TransferForm
 from .models import Member
 
@@ -33,7 +32,7 @@ def member_list(request):
     members = filters.queryset()
     if request.GET.get("format") == "xlsx":
         return _export(request, access, members)
-    page = Paginator(members, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = IdFirstPaginator(members, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "members/list.html",
