@@ -208,6 +208,7 @@ def evaluate(
     wanted = None if rules is None else set(rules)
     items = [i for i in rulebook.items.values() if wanted is None or i.code in wanted]
     evaluated = None if evaluated_kinds is None else set(evaluated_kinds)
+    periods = {i.code: periods_for(i, year, as_of, within) for i in items if i.frequency.period != "none"}
     for org in orgs:
         for item in items:
             if (item.applies_to == "group") != (org.kind == "group"):
@@ -230,7 +231,7 @@ def evaluate(
                     f"本支部未设支部委员会（正式党员不足规定人数），{item.name}不适用。",
                 )
                 continue
-            for period in periods_for(item, year, as_of, within):
+            for period in periods[item.code]:
                 yield _verdict(
                     org,
                     item,
@@ -253,7 +254,7 @@ def _base(org: OrgFacts, item: Item, period: Period, rulebook: Rulebook, as_of: 
         org_id=org.id,
         period=period.label,
         period_kind=period.kind,
-        due=period.end.isoformat(),
+        due=period.due,
         days_remaining=period.days_remaining(as_of) if period.is_running(as_of) else 0,
         source=item.source,
         rules_version=rulebook.version,

@@ -89,6 +89,10 @@ class Period:
         """The last day of the period (inclusive)."""
         return self.next().start - dt.timedelta(days=1)
 
+    @cached_property
+    def due(self) -> str:
+        return self.end.isoformat()
+
     def next(self) -> "Period":
         month = self.first_month + self.months
         return Period(self.year + (month - 1) // 12, (month - 1) % 12 + 1, self.kind)
