@@ -2,11 +2,13 @@
 
 import datetime as dt
 from collections import defaultdict
+from dataclasses import dataclass
 
 from django.core.exceptions import NON_FIELD_ERRORS, ImproperlyConfigured
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from dangjian.members.choices import ACTIVE_STATUSES
 from dangjian.members.models import Member, Transfer
 from dangjian.orgs.choices import COMMITTEE_TITLES, OrgKind, PositionTitle
 from dangjian.orgs.models import Organisation, Position
@@ -70,9 +72,14 @@ def problems(talk: Talk) -> dict[str, str]:
             errors["talked_on"] = "谈话日期不能晚于今天，请填写实际谈话的日期。"
         elif org is not None and talk.talked_on < org.founded_on:
             errors["talked_on"] = f"谈话日期早于本支部成立日期（{org.founded_on:%Y-%m-%d}），请核对。"
-    if talk.before_review_year and talk.talked_on and talk.before_review_year not in (
-        talk.talked_on.year - 1,
-        talk.talked_on.year,
+    if (
+        talk.before_review_year
+        and talk.talked_on
+        and talk.before_review_year
+        not in (
+            talk.talked_on.year - 1,
+            talk.talked_on.year,
+        )
     ):
         errors["before_review_year"] = (
             f"会前谈话的年度应为谈话当年或上一年（{talk.talked_on.year - 1} 或 {talk.talked_on.year}），"
@@ -110,92 +117,124 @@ def heart_talk_rule():
 
 
 def coverage_for(org: Organisation, year: int, as_of: dt.date | None = None) -> Coverage:
-    """The coverage of `org` in `year` up to `as_of` (default today): five queries, then `coverage()`."""
+    """The coverage of one branch in `year` up to `as_of` (default today)."""
+    return coverages_for(Organisation.objects.filter(pk=org.pk), year, as_of)[org.pk]
+
+
+@dataclass(frozen=True)
+class _Person:
+    pk: int
+    name: str
+    org_id: int
+    status: str
+    joined_on: dt.date
+    updated_at: dt.datetime
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in ACTIVE_STATUSES
+
+
+def coverages_for(
+    branches: QuerySet[Organisation], year: int, as_of: dt.date | None = None
+) -> dict[int, Coverage]:
+    """The coverage of many branches at once, by branch id, in six queries whatever their number.
+
+    Everyone's time in a branch comes from the register: 入党日期 or a transfer in opens it; a transfer
+    out, or a status change to one no longer active (read from the change log), closes it.
+    """
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    posts = list(
-        Position.objects.filter(org=org, title__in=COMMITTEE_TITLES, started_on__lte=end)
+    ids = list(branches.values_list("pk", flat=True))
+    wanted = set(ids)
+    in_branches = branches.values("pk")
+    posts: dict[int, list[tuple]] = defaultdict(list)
+    for org_id, *post in (
+        Position.objects.filter(org__in=in_branches, title__in=COMMITTEE_TITLES, started_on__lte=end)
         .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=start))
-        .select_related("member")
         .order_by("started_on", "id")
-    )
-    terms = [
-        Term(p.member_id, p.member.name, p.started_on, p.ended_on)
-        for p in posts
-        if p.title == PositionTitle.SECRETARY
-    ]
-    facts = [
-        TalkFact(pk, a, b, on)
-        for pk, a, b, on in Talk.objects.filter(org=org, talked_on__range=(start, end)).values_list(
-            "pk", "initiator_id", "partner_id", "talked_on"
-        )
-    ]
-    return coverage(
-        year,
-        stints(org, start, end, posts),
-        terms,
-        facts,
-        as_of=as_of or timezone.localdate(),
-        minimum=heart_talk_rule().frequency.min,
-    )
-
-
-def stints(org: Organisation, start: dt.date, end: dt.date, posts: list[Position]) -> list[Stint]:
-    """Everyone's time in `org` overlapping [start, end]: from the register, transfers and status changes."""
-    moves = defaultdict(list)
-    for move in Transfer.objects.filter(Q(from_org=org) | Q(to_org=org)).order_by("transferred_on", "id"):
-        moves[move.member_id].append(move)
-    members = list(
-        Member.objects.filter(Q(org=org) | Q(pk__in=list(moves)))
+        .values_list("org_id", "member_id", "member__name", "title", "started_on", "ended_on")
+    ):
+        posts[org_id].append(post)
+    moved = Transfer.objects.filter(Q(from_org__in=in_branches) | Q(to_org__in=in_branches))
+    moves: dict[tuple[int, int], list[tuple[int, int, dt.date]]] = defaultdict(list)
+    for member_id, *move in moved.order_by("transferred_on", "id").values_list(
+        "member_id", "from_org_id", "to_org_id", "transferred_on"
+    ):
+        for org_id in {move[0], move[1]} & wanted:
+            moves[member_id, org_id].append(tuple(move))
+    people = [
+        _Person(*row)
+        for row in Member.objects.filter(Q(org__in=in_branches) | Q(pk__in=moved.values("member_id")))
         .filter(joined_on__lte=end)
-        .only("name", "org_id", "status", "joined_on", "updated_at")
         .order_by("name_pinyin", "id")
-    )
-    left = _left_on([m for m in members if m.org_id == org.pk and not m.is_active])
-    on_committee = {p.member_id for p in posts}
-    out: list[Stint] = []
-    for m in members:
-        for first, last in _spans(m, org, moves[m.pk], left.get(m.pk)):
-            out.append(Stint(m.pk, m.name, first, last, m.pk in on_committee))
-    # Committee members whose membership lies elsewhere belong for the length of their post.
-    here = {s.member_id for s in out}
-    for p in posts:
-        if p.member_id not in here:
-            out.append(Stint(p.member_id, p.member.name, p.started_on, p.ended_on, True))
+        .values_list("pk", "name", "org_id", "status", "joined_on", "updated_at")
+    ]
+    left = _left_on([p for p in people if p.org_id in wanted and not p.is_active])
+    orgs_of: dict[int, set[int]] = defaultdict(set)
+    for member_id, org_id in moves:
+        orgs_of[member_id].add(org_id)
+    stints: dict[int, list[Stint]] = defaultdict(list)
+    for person in people:
+        for org_id in orgs_of[person.pk] | ({person.org_id} & wanted):
+            committee = any(post[0] == person.pk for post in posts[org_id])
+            for first, last in _spans(person, org_id, moves[person.pk, org_id], left.get(person.pk)):
+                stints[org_id].append(Stint(person.pk, person.name, first, last, committee))
+    talks: dict[int, list[TalkFact]] = defaultdict(list)
+    for pk, org_id, a, b, on in Talk.objects.filter(
+        org__in=in_branches, talked_on__range=(start, end)
+    ).values_list("pk", "org_id", "initiator_id", "partner_id", "talked_on"):
+        talks[org_id].append(TalkFact(pk, a, b, on))
+    minimum = heart_talk_rule().frequency.min
+    out = {}
+    for org_id in ids:
+        here = {s.member_id for s in stints[org_id]}
+        # Committee members whose membership lies elsewhere belong for the length of their post.
+        outside = [
+            Stint(m, name, first, last, True) for m, name, _t, first, last in posts[org_id] if m not in here
+        ]
+        terms = [
+            Term(m, name, first, last)
+            for m, name, t, first, last in posts[org_id]
+            if t == PositionTitle.SECRETARY
+        ]
+        out[org_id] = coverage(
+            year,
+            stints[org_id] + outside,
+            terms,
+            talks[org_id],
+            as_of=as_of or timezone.localdate(),
+            minimum=minimum,
+        )
     return out
 
 
-def _spans(member: Member, org: Organisation, moves: list[Transfer], left_on: dt.date | None):
-    here_first = moves[0].from_org_id == org.pk if moves else member.org_id == org.pk
-    opened = member.joined_on if here_first else None
-    for move in moves:
-        if move.to_org_id == org.pk:
-            opened = move.transferred_on
+def _spans(person: _Person, org_id: int, moves: list[tuple[int, int, dt.date]], left_on: dt.date | None):
+    here_first = moves[0][0] == org_id if moves else person.org_id == org_id
+    opened = person.joined_on if here_first else None
+    for _from, to, on in moves:
+        if to == org_id:
+            opened = on
         elif opened is not None:  # transferred out: the last day here is the day before
-            if move.transferred_on > opened:
-                yield opened, move.transferred_on - dt.timedelta(days=1)
+            if on > opened:
+                yield opened, on - dt.timedelta(days=1)
             opened = None
-    if opened is not None and member.org_id == org.pk:
-        if member.is_active:
+    if opened is not None and person.org_id == org_id:
+        if person.is_active:
             yield opened, None
         elif left_on is not None and left_on >= opened:
             yield opened, left_on
 
 
-def _left_on(members: list[Member]) -> dict[int, dt.date]:
+def _left_on(people: list[_Person]) -> dict[int, dt.date]:
     """The last day in the branch of members no longer active: the day before their status changed."""
-    if not members:
+    if not people:
         return {}
-    inactive = {m.pk: m for m in members}
     changed: dict[int, dt.datetime] = {}
     was_active: dict[int, bool] = {}
-    rows = Member.history.filter(id__in=list(inactive)).order_by("id", "history_date", "history_id")
+    rows = Member.history.filter(id__in=[p.pk for p in people]).order_by("id", "history_date", "history_id")
     for member_id, status, when in rows.values_list("id", "status", "history_date"):
-        active = Member(status=status).is_active
+        active = status in ACTIVE_STATUSES
         if not active and was_active.get(member_id, True):
             changed[member_id] = when
         was_active[member_id] = active
-    out = {}
-    for member_id, member in inactive.items():
-        when = changed.get(member_id, member.updated_at)
-        out[member_id] = timezone.localdate(when) - dt.timedelta(days=1)
-    return out
+    return {p.pk: timezone.localdate(changed.get(p.pk, p.updated_at)) - dt.timedelta(days=1) for p in people}

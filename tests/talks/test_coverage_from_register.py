@@ -7,9 +7,10 @@ import time_machine
 
 from dangjian.members.choices import Status as MemberStatus
 from dangjian.members.services import transfer
-from dangjian.orgs.choices import PositionTitle
+from dangjian.orgs.choices import OrgKind, PositionTitle
+from dangjian.orgs.models import Organisation
 from dangjian.talks.coverage import Status
-from dangjian.talks.services import coverage_for
+from dangjian.talks.services import coverage_for, coverages_for
 from tests.factories import MemberFactory, appoint
 
 D = dt.date
@@ -100,3 +101,23 @@ def test_dual_org_cadre_may_talk_but_is_not_expected_and_outside_committee_membe
     rows = by_id(coverage_for(world.branch_a, 2025))
     assert cadre.pk not in rows
     assert rows[outsider.pk].committee and rows[outsider.pk].joined_on == D(2025, 3, 1)
+
+
+@pytest.mark.django_db
+def test_many_branches_at_once_match_one_by_one_in_fixed_queries(
+    world, make_talk, admin_user, django_assert_num_queries
+):
+    transfer(world.members_b[2], world.branch_a, D(2025, 6, 1), "工作调动", admin_user)
+    world.members_a[5].status = MemberStatus.DECEASED
+    world.members_a[5].save()
+    make_talk(world.branch_a, world.members_a[0], world.members_a[2], on=D(2025, 3, 1))
+    make_talk(world.branch_b, world.members_b[0], world.members_b[2], on=D(2025, 3, 1))
+    branches = Organisation.objects.filter(kind=OrgKind.BRANCH)
+    with django_assert_num_queries(6):
+        together = coverages_for(branches, 2025)
+    assert set(together) == {world.branch_a.pk, world.branch_b.pk}
+    for org in branches:
+        alone = coverage_for(org, 2025)
+        assert [(r.member_id, r.status, r.joined_on, r.left_on) for r in together[org.pk].rows] == [
+            (r.member_id, r.status, r.joined_on, r.left_on) for r in alone.rows
+        ]
