@@ -245,7 +245,9 @@ def evaluate(
                 )
 
 
-def _base(org: OrgFacts, item: Item, period: Period, rulebook: Rulebook, as_of: dt.date, **kw) -> Verdict:
+def _base(
+    org: OrgFacts, item: Item, period: Period, rulebook: Rulebook, as_of: dt.date | None, **kw
+) -> Verdict:
     return Verdict(
         rule=item.code,
         rule_name=item.name,
@@ -255,7 +257,7 @@ def _base(org: OrgFacts, item: Item, period: Period, rulebook: Rulebook, as_of: 
         period=period.label,
         period_kind=period.kind,
         due=period.due,
-        days_remaining=period.days_remaining(as_of) if period.is_running(as_of) else 0,
+        days_remaining=period.days_remaining(as_of) if as_of and period.is_running(as_of) else 0,
         source=item.source,
         rules_version=rulebook.version,
         **kw,
@@ -264,22 +266,8 @@ def _base(org: OrgFacts, item: Item, period: Period, rulebook: Rulebook, as_of: 
 
 def _not_applicable_year(org, item, rulebook, year, reason) -> Verdict:
     period = Period(year, 1, "year")
-    return Verdict(
-        rule=item.code,
-        rule_name=item.name,
-        org=org.code,
-        org_name=org.name,
-        org_id=org.id,
-        period=period.label,
-        period_kind="year",
-        status=NOT_APPLICABLE,
-        required=0,
-        counted=0,
-        due=period.end.isoformat(),
-        days_remaining=0,
-        reasons=[reason],
-        source=item.source,
-        rules_version=rulebook.version,
+    return _base(
+        org, item, period, rulebook, None, status=NOT_APPLICABLE, required=0, counted=0, reasons=[reason]
     )
 
 

@@ -100,6 +100,18 @@ def org_facts(root: Organisation) -> list[OrgFacts]:
     return out
 
 
+def _held(root: Organisation, year: int, as_of: dt.date, prefix: str = "") -> Q:
+    """Activities held under `root` in `year`, up to `as_of` (reached through `prefix`)."""
+    return Q(
+        **{
+            f"{prefix}org__path__startswith": root.path,
+            f"{prefix}status": ActivityStatus.HELD,
+            f"{prefix}date__gte": dt.date(year, 1, 1),
+            f"{prefix}date__lte": min(as_of, dt.date(year, 12, 31)),
+        }
+    )
+
+
 def _only_for(kinds: list[str], condition) -> Case:
     return Case(When(kind__in=kinds, then=condition), default=Value(False), output_field=BooleanField())
 
@@ -118,12 +130,7 @@ def activity_rows(root: Organisation, year: int, as_of: dt.date):
         | Q(present__lte=ExpressionWrapper(F("eligible") * Value(share), output_field=FloatField()))
     )
     return (
-        Activity.objects.filter(
-            org__path__startswith=root.path,
-            status=ActivityStatus.HELD,
-            date__gte=dt.date(year, 1, 1),
-            date__lte=min(as_of, dt.date(year, 12, 31)),
-        )
+        Activity.objects.filter(_held(root, year, as_of))
         .annotate(
             has_minutes=ExpressionWrapper(~Q(minutes=""), output_field=BooleanField()),
             # Each look-up only for the kinds that need it: PostgreSQL runs a CASE's subquery lazily.
@@ -160,12 +167,7 @@ def activity_rows(root: Organisation, year: int, as_of: dt.date):
 def record_rows(root: Organisation, year: int, as_of: dt.date):
     """(org id, activity id, record kind) of the same activities, in the same order: one query, streamed."""
     return (
-        Record.objects.filter(
-            activity__org__path__startswith=root.path,
-            activity__status=ActivityStatus.HELD,
-            activity__date__gte=dt.date(year, 1, 1),
-            activity__date__lte=min(as_of, dt.date(year, 12, 31)),
-        )
+        Record.objects.filter(_held(root, year, as_of, "activity__"))
         .order_by("activity__org_id", "activity_id")
         .values_list("activity__org_id", "activity_id", "kind")
         .distinct()
