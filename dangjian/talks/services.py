@@ -2,7 +2,7 @@
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.core.exceptions import NON_FIELD_ERRORS, ImproperlyConfigured
 from django.db.models import Q, QuerySet
@@ -121,14 +121,12 @@ def coverage_for(org: Organisation, year: int, as_of: dt.date | None = None) -> 
     return coverages_for(Organisation.objects.filter(pk=org.pk), year, as_of)[org.pk]
 
 
-@dataclass(frozen=True)
-class _Person:
+class _Person(NamedTuple):
     pk: int
     name: str
     org_id: int
     status: str
     joined_on: dt.date
-    updated_at: dt.datetime
 
     @property
     def is_active(self) -> bool:
@@ -167,17 +165,21 @@ def coverages_for(
         for row in Member.objects.filter(Q(org__in=in_branches) | Q(pk__in=moved.values("member_id")))
         .filter(joined_on__lte=end)
         .order_by("name_pinyin", "id")
-        .values_list("pk", "name", "org_id", "status", "joined_on", "updated_at")
+        .values_list("pk", "name", "org_id", "status", "joined_on")
     ]
     left = _left_on([p for p in people if p.org_id in wanted and not p.is_active])
     orgs_of: dict[int, set[int]] = defaultdict(set)
     for member_id, org_id in moves:
         orgs_of[member_id].add(org_id)
+    on_committee = {(post[0], org_id) for org_id, held in posts.items() for post in held}
     stints: dict[int, list[Stint]] = defaultdict(list)
     for person in people:
-        for org_id in orgs_of[person.pk] | ({person.org_id} & wanted):
-            committee = any(post[0] == person.pk for post in posts[org_id])
-            for first, last in _spans(person, org_id, moves[person.pk, org_id], left.get(person.pk)):
+        org_ids = orgs_of.get(person.pk, set()) | ({person.org_id} & wanted)
+        for org_id in org_ids:
+            committee = (person.pk, org_id) in on_committee
+            for first, last in _spans(
+                person, org_id, moves.get((person.pk, org_id), ()), left.get(person.pk)
+            ):
                 stints[org_id].append(Stint(person.pk, person.name, first, last, committee))
     talks: dict[int, list[TalkFact]] = defaultdict(list)
     for pk, org_id, a, b, on in Talk.objects.filter(
@@ -237,4 +239,8 @@ def _left_on(people: list[_Person]) -> dict[int, dt.date]:
         if not active and was_active.get(member_id, True):
             changed[member_id] = when
         was_active[member_id] = active
-    return {p.pk: timezone.localdate(changed.get(p.pk, p.updated_at)) - dt.timedelta(days=1) for p in people}
+    # Without a change log (rows loaded in bulk), the last update is the best date there is.
+    unlogged = [p.pk for p in people if p.pk not in changed]
+    if unlogged:
+        changed.update(Member.objects.filter(pk__in=unlogged).values_list("pk", "updated_at"))
+    return {p.pk: timezone.localdate(changed[p.pk]) - dt.timedelta(days=1) for p in people}
