@@ -10,9 +10,9 @@ def navigation(request):
     if user is None or not user.is_authenticated:
         return {}
     access = access_for(user)
-    current = request.path
-    nav = []
-    for item in items_for(access):
-        url = reverse(item.url_name)
-        nav.append({"label": item.label, "url": url, "active": url != "/" and current.startswith(url)})
+    nav = [{"label": item.label, "url": reverse(item.url_name), "active": False} for item in items_for(access)]
+    # Only the most specific item containing the current page is marked (日历 rather than 组织生活).
+    matches = [entry for entry in nav if entry["url"] != "/" and request.path.startswith(entry["url"])]
+    if matches:
+        max(matches, key=lambda entry: len(entry["url"]))["active"] = True
     return {"nav": nav, "access": access}
