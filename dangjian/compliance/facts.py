@@ -33,13 +33,12 @@ from django.db.models import (
 from dangjian.meetings.models import Activity, AgendaItem, Attendance, Record, Rectification
 from dangjian.meetings.models import Status as ActivityStatus
 from dangjian.members.choices import ACTIVE_STATUSES, Category
-from dangjian.members.models import Member, Transfer
+from dangjian.members.models import Member
 from dangjian.orgs import structure
-from dangjian.orgs.choices import COMMITTEE_TITLES, OrgKind, PositionTitle
-from dangjian.orgs.models import Organisation, Position
+from dangjian.orgs.choices import OrgKind
+from dangjian.orgs.models import Organisation
 from dangjian.rulebook import rulebook as rulebook_module
-from dangjian.talks import coverage as talk_coverage
-from dangjian.talks.models import Talk
+from dangjian.talks.services import coverages_for
 
 from . import engine
 from .engine import ActivityFact, OrgFacts, TalkCoverage
@@ -212,68 +211,20 @@ def _fact(row, kinds: set[str]) -> ActivityFact:
 
 
 def talk_coverages(root: Organisation, year: int, as_of: dt.date) -> dict[int, TalkCoverage]:
-    """谈心谈话 coverage of every branch under `root`, by the talks app's `coverage()`: four queries.
-
-    Members are taken from the register as they stand (joining date, or the date they were
-    transferred in); members who left during the year are not expected, as in the talks app.
-    """
-    start, end = dt.date(year, 1, 1), min(dt.date(year, 12, 31), as_of)
-    if end < start:
+    """谈心谈话 coverage of every branch under `root`, by the talks app's `coverages_for` (six queries)."""
+    if as_of < dt.date(year, 1, 1):
         return {}
-    posts = defaultdict(list)
-    for org_id, member_id, name, title, first, last in (
-        Position.objects.filter(
-            org__path__startswith=root.path, title__in=COMMITTEE_TITLES, started_on__lte=end
-        )
-        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=start))
-        .values_list("org_id", "member_id", "member__name", "title", "started_on", "ended_on")
-    ):
-        posts[org_id].append((member_id, name, title, first, last))
-    moved_in = {
-        (m, o): d
-        for m, o, d in Transfer.objects.filter(to_org__path__startswith=root.path, transferred_on__lte=end)
-        .order_by("transferred_on")
-        .values_list("member_id", "to_org_id", "transferred_on")
-    }
-    on_committee = {(org_id, p[0]) for org_id, org_posts in posts.items() for p in org_posts}
-    stints = defaultdict(list)
-    for member_id, org_id, name, joined in Member.objects.filter(
-        org__path__startswith=root.path, status__in=ACTIVE_STATUSES, joined_on__lte=end
-    ).values_list("id", "org_id", "name", "joined_on"):
-        first = moved_in.get((member_id, org_id), joined)
-        stints[org_id].append(
-            talk_coverage.Stint(member_id, name, first, None, (org_id, member_id) in on_committee)
-        )
-    talks = defaultdict(list)
-    for pk, org_id, a, b, on in Talk.objects.filter(
-        org__path__startswith=root.path, talked_on__range=(start, end)
-    ).values_list("pk", "org_id", "initiator_id", "partner_id", "talked_on"):
-        talks[org_id].append(talk_coverage.TalkFact(pk, a, b, on))
-    minimum = rulebook_module.current().item("heart_talk").frequency.min
-    out = {}
-    for org_id, org_stints in stints.items():
-        terms = [
-            talk_coverage.Term(m, n, f, last)
-            for m, n, t, f, last in posts.get(org_id, ())
-            if t == PositionTitle.SECRETARY
-        ]
-        here = {s.member_id for s in org_stints}
-        extra = [
-            talk_coverage.Stint(m, n, f, last, True)
-            for m, n, _t, f, last in posts.get(org_id, ())
-            if m not in here
-        ]
-        cov = talk_coverage.coverage(
-            year, org_stints + extra, terms, talks[org_id], as_of=as_of, minimum=minimum
-        )
-        out[org_id] = TalkCoverage(
+    branches = Organisation.objects.subtree(root).filter(kind=OrgKind.BRANCH)
+    return {
+        org_id: TalkCoverage(
             org_id,
             year,
             cov.expected,
             tuple(r.name for r in cov.missing_rows),
             has_secretary=not cov.no_secretary,
         )
-    return out
+        for org_id, cov in coverages_for(branches, year, as_of).items()
+    }
 
 
 def stream(root: Organisation, year: int, as_of: dt.date) -> Iterator[OrgBundle]:
