@@ -125,7 +125,11 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.5)
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Per account only (see docs/foundation.md «登录保护»): behind a reverse proxy every client has the proxy's
+# address, so an IP lockout would lock out the whole town; a phone login counts against its account.
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_USERNAME_CALLABLE = "dangjian.accounts.backends.lockout_username"
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_CALLABLE = "dangjian.accounts.views.locked_out"
 AXES_RESET_ON_SUCCESS = True
 

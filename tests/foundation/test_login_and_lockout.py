@@ -57,3 +57,34 @@ def test_password_change_uses_the_validators(world, client_for):
         "/password/", {"old_password": PASSWORD, "new_password1": "12345678", "new_password2": "12345678"}
     )
     assert response.status_code == 200 and "这个密码太常见了" in response.content.decode()
+
+
+def test_failures_for_one_account_do_not_lock_another_from_the_same_address(world, client, settings):
+    for _ in range(settings.AXES_FAILURE_LIMIT + 2):
+        _login(client, "nobody", "wrong")
+    assert _login(client, "nobody", "wrong").status_code == 429
+    assert _login(client, "secretary_a").status_code == 302  # same REMOTE_ADDR, other account
+
+
+def test_phone_and_username_failures_add_up_and_no_phone_is_stored(world, client, settings):
+    from axes.models import AccessAttempt, AccessLog
+
+    phone = world.members_a[0].phone
+    for attempt in range(settings.AXES_FAILURE_LIMIT - 1):
+        assert _login(client, phone if attempt % 2 else "secretary_a", "wrong").status_code == 200
+    assert _login(client, phone, "wrong").status_code == 429
+    assert _login(client, "secretary_a").status_code == 429
+    _login(client, "13000000000", "wrong")  # an unknown phone number
+    stored = list(AccessAttempt.objects.values_list("username", flat=True))
+    stored += list(AccessLog.objects.values_list("username", flat=True))
+    assert stored and not any(name and name[:1] == "1" and name.isdigit() for name in stored)
+
+
+def test_failures_during_a_lockout_do_not_extend_it(world, client, settings):
+    from axes.models import AccessAttempt
+
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        _login(client, "secretary_a", "wrong")
+    first = AccessAttempt.objects.get(username="secretary_a").attempt_time
+    _login(client, "secretary_a", "wrong")
+    assert AccessAttempt.objects.get(username="secretary_a").attempt_time == first
