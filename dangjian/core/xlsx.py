@@ -125,8 +125,25 @@ def read_sheet(file):
     Raises NotASpreadsheet when the file is not an .xlsx workbook."""
     import datetime as dt
     import zipfile
+    import zlib
 
     from lxml import etree
+
+    # What a damaged archive raises while opened or streamed: a bad CRC, a corrupt deflate stream, an
+    # unsupported compression method, an encrypted member, a truncated file, bad XML.
+    damaged = (
+        zipfile.BadZipFile,
+        zlib.error,
+        NotImplementedError,
+        RuntimeError,
+        EOFError,
+        KeyError,
+        AttributeError,
+        IndexError,
+        ValueError,
+        etree.XMLSyntaxError,
+        OSError,
+    )
 
     try:
         archive = zipfile.ZipFile(file)
@@ -138,7 +155,7 @@ def read_sheet(file):
                 si.clear()
         dates = _date_styles(archive)
         sheet = archive.open(path)
-    except (zipfile.BadZipFile, KeyError, AttributeError, ValueError, etree.XMLSyntaxError, OSError) as exc:
+    except damaged as exc:
         raise NotASpreadsheet(str(exc)) from exc
     epoch = dt.datetime(1904, 1, 1) if date1904 else dt.datetime(1899, 12, 30)
 
@@ -172,7 +189,7 @@ def read_sheet(file):
                 row.clear()
                 if values:
                     yield number, tuple(values.get(i) for i in range(max(values) + 1))
-        except (etree.XMLSyntaxError, ValueError, IndexError) as exc:
+        except damaged as exc:
             raise NotASpreadsheet(str(exc)) from exc
 
     return rows()

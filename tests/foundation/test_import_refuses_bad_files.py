@@ -1,6 +1,8 @@
 """A bad file is refused whole, with every problem named by row and column in Chinese; nothing is written."""
 
 import base64
+import struct
+import zipfile
 from io import BytesIO
 
 import pytest
@@ -32,6 +34,38 @@ def test_not_a_spreadsheet(world, content):
     assert _problems(world, content) == [
         "文件：文件不是有效的 Excel（.xlsx）表格，请使用模板填写后另存为 .xlsx 再上传。"
     ]
+
+
+def _damaged(how: str) -> bytes:
+    """A good workbook whose sheet member is damaged in the zip container (local and central headers)."""
+    content = xlsx_bytes([row(身份证号=valid_id(seq=n)) for n in range(1, 40)])
+    info = zipfile.ZipFile(BytesIO(content)).getinfo("xl/worksheets/sheet1.xml")
+    data = bytearray(content)
+    local = info.header_offset
+    central = data.index(b"PK\x01\x02")
+    while data[central + 46 : central + 46 + len(info.filename)] != info.filename.encode():
+        central = data.index(b"PK\x01\x02", central + 4)
+    if how == "deflate":
+        start = local + 30 + sum(struct.unpack("<HH", data[local + 26 : local + 30]))
+        data[start + 5 : start + 40] = bytes(b ^ 0x5A for b in data[start + 5 : start + 40])
+    elif how == "method":
+        data[local + 8 : local + 10] = data[central + 10 : central + 12] = struct.pack("<H", 99)
+    elif how == "crc":
+        data[local + 14 : local + 18] = data[central + 16 : central + 20] = b"\x00\x00\x00\x00"
+    elif how == "encrypted":
+        data[local + 6] |= 1
+        data[central + 8] |= 1
+    return bytes(data)
+
+
+@pytest.mark.parametrize("how", ["deflate", "method", "crc", "encrypted"])
+def test_damaged_workbook_is_refused_not_a_500(world, client_for, how):
+    content = _damaged(how)
+    assert _problems(world, content) == [
+        "文件：文件不是有效的 Excel（.xlsx）表格，请使用模板填写后另存为 .xlsx 再上传。"
+    ]
+    response = client_for("secretary_a").post("/members/import/", {"file": upload(content)})
+    assert response.status_code == 200 and "文件不是有效的 Excel（.xlsx）表格" in response.content.decode()
 
 
 def test_missing_required_column(world):
