@@ -16,6 +16,9 @@ from django.db.models import Q, QuerySet
 from dangjian.orgs.choices import MANAGING_TITLES, OrgKind, PositionTitle
 from dangjian.orgs.models import Organisation, Position
 
+# Past this many subtrees a scope filters by org ids, since SQLite refuses expression trees deeper than 1000.
+MAX_PATH_TERMS = 16
+
 
 @dataclass(frozen=True)
 class Access:
@@ -65,8 +68,22 @@ class Access:
     def org_q(self, prefix: str = "", paths: tuple[str, ...] | None = None) -> Q:
         """A filter for rows whose organisation (reached through `prefix`) lies in the given subtrees."""
         paths = self.view if paths is None else paths
-        field = f"{prefix}path__startswith" if prefix else "path__startswith"
+        if len(paths) > MAX_PATH_TERMS:  # e.g. an instructor guiding hundreds of a county's branches
+            return Q(**{f"{prefix}pk__in": self._org_ids(paths)})
+        field = f"{prefix}path__startswith"
         return reduce(or_, (Q(**{field: p}) for p in paths), Q(pk__in=[]))
+
+    def _org_ids(self, paths: tuple[str, ...]) -> list[int]:
+        """Ids of the organisations in the given subtrees: one flat IN list instead of a deep OR tree."""
+        cache = self.__dict__.setdefault("_org_ids_cache", {})
+        if paths not in cache:
+            roots = set(paths)
+            cache[paths] = [
+                pk
+                for pk, path in Organisation.objects.order_by().values_list("pk", "path")
+                if any(path[: i + 1] in roots for i, ch in enumerate(path) if ch == "/")
+            ]
+        return cache[paths]
 
     def visible_orgs(self) -> QuerySet[Organisation]:
         return Organisation.objects.filter(self.org_q())

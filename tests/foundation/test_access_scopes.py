@@ -112,3 +112,29 @@ def test_list_pages_and_api_list_never_show_full_numbers(world, client_for):
         assert member.id_number not in html and member.masked_id_number in html
     rows = client_for("oversight").get("/api/members/", {"limit": 100}).json()["items"]
     assert len(rows) == 14 and all("*" in r["id_number"] for r in rows)
+
+
+def test_an_instructor_of_600_branches_gets_pages_not_an_expression_tree_error(world, client_for):
+    """SQLite refuses expression trees deeper than 1000: hundreds of scopes must not become one OR each."""
+    from dangjian.orgs.choices import OrgKind, PositionTitle
+    from dangjian.orgs.models import Organisation, Position
+
+    branches = Organisation.objects.bulk_create(
+        Organisation(code=f"MANY{n}", name=f"第{n}党支部", kind=OrgKind.BRANCH, parent=world.town)
+        for n in range(600)
+    )
+    for branch in branches:
+        branch.path = f"{world.town.path}{branch.pk}/"
+    Organisation.objects.bulk_update(branches, ["path"])
+    instructor = world.members_b[4]
+    Position.objects.bulk_create(
+        Position(member=instructor, org=b, title=PositionTitle.INSTRUCTOR, started_on=world.town.founded_on)
+        for b in branches
+    )
+    access = access_for(world.user("instructor_a"))
+    assert len(access.view) == 601
+    assert access.visible_orgs().count() == 603  # BRA with its two groups, and the 600
+    assert set(access.visible_members()) == set(world.members_a) | {instructor}
+    client = client_for("instructor_a")
+    for url in ("/members/", "/api/members/", "/orgs/", "/api/orgs/"):
+        assert client.get(url).status_code == 200, url
