@@ -1,11 +1,12 @@
 from django import forms
 
+from dangjian.core import idcard
 from dangjian.orgs.choices import OrgKind
 from dangjian.orgs.forms import DateInput
 from dangjian.orgs.models import Organisation
 
 from .choices import ETHNICITIES
-from .models import Member
+from .models import DUPLICATE_ELSEWHERE, Member
 
 
 class MemberForm(forms.ModelForm):
@@ -39,8 +40,9 @@ class MemberForm(forms.ModelForm):
             "confirmed_on": DateInput(),
         }
 
-    def __init__(self, *args, orgs, all_orgs, **kwargs):
+    def __init__(self, *args, orgs, all_orgs, visible_members, **kwargs):
         super().__init__(*args, **kwargs)
+        self.visible_members = visible_members
         self.fields["org"].queryset = orgs.filter(kind=OrgKind.BRANCH)
         self.fields["group"].queryset = orgs.filter(kind=OrgKind.GROUP)
         self.fields["dual_org"].queryset = all_orgs.exclude(kind=OrgKind.GROUP)
@@ -49,6 +51,17 @@ class MemberForm(forms.ModelForm):
             # Moving between branches is a 组织关系转接, kept as its own record.
             self.fields["org"].disabled = True
             self.fields["org"].help_text = "调整所在党支部请使用“组织关系转接”。"
+
+    def clean_id_number(self):
+        value = idcard.normalise(self.cleaned_data["id_number"])
+        if idcard.problem(value) is None:
+            self.instance.id_number = value
+            twin = self.instance.registered_twin()
+            if twin is not None and self.visible_members.filter(pk=twin.pk).exists():
+                raise forms.ValidationError(f"该身份证号已登记（{twin.name}，{twin.org}）。")
+            if twin is not None:
+                raise forms.ValidationError(DUPLICATE_ELSEWHERE)
+        return value
 
 
 class TransferForm(forms.Form):

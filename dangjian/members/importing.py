@@ -206,7 +206,9 @@ def import_members(file: IO[bytes], allowed_orgs, user=None) -> ImportResult:
         if old is not None and old.org_id not in allowed_ids:
             found.append(
                 Problem(
-                    row_number, "身份证号", f"该党员已登记在{old.org}，不在您负责的组织内，请办理组织关系转接"
+                    row_number,
+                    "身份证号",
+                    "该身份证号已在其他组织登记，不在您负责的组织内，请联系镇党建办办理组织关系转接",
                 )
             )
     if found:

@@ -115,14 +115,21 @@ class Member(models.Model):
 
     def clean(self) -> None:
         errors = problems(self)
-        if "id_number" not in errors:
-            dup = (
-                Member.objects.by_id_number(self.id_number).exclude(pk=self.pk).select_related("org").first()
-            )
-            if dup:
-                errors["id_number"] = f"该身份证号已登记（{dup.name}，{dup.org}）。"
         if errors:
             raise ValidationError(errors)
+
+    def validate_unique(self, exclude=None) -> None:
+        super().validate_unique(exclude)
+        if not (exclude and "id_number" in exclude) and self.registered_twin() is not None:
+            raise ValidationError({"id_number": DUPLICATE_ELSEWHERE})
+
+    def registered_twin(self) -> "Member | None":
+        """Another member already registered with this ID number."""
+        return Member.objects.by_id_number(self.id_number).exclude(pk=self.pk).select_related("org").first()
+
+
+# Names neither the member nor the branch: whoever typed the ID number may not be allowed to see them.
+DUPLICATE_ELSEWHERE = "该身份证号已在其他组织登记，请联系镇党建办。"
 
 
 def problems(member: Member) -> dict[str, str]:

@@ -111,6 +111,7 @@ def member_edit(request, pk: int | None = None):
         instance=member,
         orgs=orgs,
         all_orgs=Organisation.objects.all(),
+        visible_members=access.visible_members(),
         initial={"org": request.GET.get("org")} if member is None else None,
     )
     if request.method == "POST" and form.is_valid():

@@ -79,4 +79,35 @@ def test_id_number_unique_with_a_clear_message(world):
     existing = world.members_b[0]
     with pytest.raises(ValidationError) as error:
         _member(world, id_number=existing.id_number, birth_date=existing.birth_date).full_clean()
-    assert f"该身份证号已登记（{existing.name}，乙企业党支部）" in str(error.value)
+    assert "该身份证号已在其他组织登记，请联系镇党建办。" in str(error.value)
+    assert existing.name not in str(error.value) and "乙企业" not in str(error.value)
+
+
+def _new_member_post(world, id_number: str) -> dict:
+    return {
+        "name": "新党员",
+        "id_number": id_number,
+        "gender": "M",
+        "ethnicity": "汉族",
+        "joined_on": "2005-07-01",
+        "confirmed_on": "2006-07-01",
+        "category": "full",
+        "org": world.branch_a.pk,
+        "education": "",
+        "status": "normal",
+    }
+
+
+def test_duplicate_id_outside_ones_view_names_no_one(world, client_for):
+    outside = world.members_b[0]
+    page = client_for("secretary_a").post("/members/new/", _new_member_post(world, outside.id_number))
+    text = page.content.decode()
+    assert page.status_code == 200 and "该身份证号已在其他组织登记，请联系镇党建办。" in text
+    assert page.context["form"].errors["id_number"] == ["该身份证号已在其他组织登记，请联系镇党建办。"]
+    assert outside.name not in text
+
+
+def test_duplicate_id_inside_ones_view_names_the_member(world, client_for):
+    inside = world.members_a[3]
+    page = client_for("secretary_a").post("/members/new/", _new_member_post(world, inside.id_number))
+    assert f"该身份证号已登记（{inside.name}，甲村党支部）" in page.content.decode()
