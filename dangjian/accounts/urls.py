@@ -8,9 +8,16 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "password/",
-        auth_views.PasswordChangeView.as_view(success_url="/password/done/"),
+        # Not under registration/: django.contrib.admin's templates of those names would win.
+        auth_views.PasswordChangeView.as_view(
+            success_url="/password/done/", template_name="accounts/password_change_form.html"
+        ),
         name="password_change",
     ),
-    path("password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path(
+        "password/done/",
+        auth_views.PasswordChangeDoneView.as_view(template_name="accounts/password_change_done.html"),
+        name="password_change_done",
+    ),
     path("members/<int:pk>/account/", views.member_account, name="member_account"),
 ]

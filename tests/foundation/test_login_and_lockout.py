@@ -88,3 +88,12 @@ def test_failures_during_a_lockout_do_not_extend_it(world, client, settings):
     first = AccessAttempt.objects.get(username="secretary_a").attempt_time
     _login(client, "secretary_a", "wrong")
     assert AccessAttempt.objects.get(username="secretary_a").attempt_time == first
+
+
+@pytest.mark.parametrize("url", ["/password/", "/password/done/"])
+def test_password_pages_use_the_site_layout(world, client_for, url):
+    response = client_for("member_a").get(url)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "base.html" in [t.name for t in response.templates]
+    assert "党组织生活管理平台" in page and "Django" not in page
