@@ -177,7 +177,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="WARNING")},
 }
 
-SILENCED_SYSTEM_CHECKS: list[str] = []
+# axes.W006 asks for the client address in AXES_LOCKOUT_PARAMETERS; lockout here is per account on purpose
+# (see AXES_LOCKOUT_PARAMETERS above), so rotating addresses, agents or cookies gains an attacker nothing.
+SILENCED_SYSTEM_CHECKS: list[str] = ["axes.W006"]
 
 # Local rules files added on top of the notice's table (see docs/rules.md).
 RULES_FILES = env.list("RULES_FILES", default=[])

@@ -20,4 +20,5 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("members/<int:pk>/account/", views.member_account, name="member_account"),
+    path("members/<int:pk>/account/active/", views.member_account_active, name="member_account_active"),
 ]

@@ -11,6 +11,8 @@ class Change:
     who: str
     action: str
     fields: list[tuple[str, str, str]] = field(default_factory=list)
+    subject: str = ""  # which record, when one list shows the changes of several (e.g. an org's positions)
+    reason: str = ""  # e.g. 重置密码, where the changed field itself is not recorded
 
 
 def _shown(model, name: str, value, masks: dict) -> str:
@@ -29,21 +31,30 @@ def _shown(model, name: str, value, masks: dict) -> str:
 
 def changes(obj, limit: int = 30, masks: dict | None = None) -> list[Change]:
     """Newest first: who changed what on `obj`, with masked values where `masks` says so."""
+    return changes_of(obj.history.all(), type(obj), limit, masks)
+
+
+def changes_of(records, model, limit: int = 30, masks: dict | None = None, subject=None) -> list[Change]:
+    """Newest first, for a queryset of historical records of `model` (one or several objects);
+    `subject(record)` names the object of each change when several are listed together."""
     masks = masks or {}
-    records = list(
-        obj.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1]
-    )
-    model = type(obj)
+    pk = model._meta.pk.attname
+    records = records.select_related("history_user").order_by("-history_date", "-history_id")
+    records = list(records[: limit + 1])
     out = []
     for i, record in enumerate(records[:limit]):
         change = Change(
             when=record.history_date,
             who=str(record.history_user) if record.history_user else "系统",
             action=ACTIONS.get(record.history_type, record.history_type),
+            subject=subject(record) if subject else "",
+            reason=record.history_change_reason or "",
         )
-        previous = records[i + 1] if i + 1 < len(records) else None
-        if previous is not None and record.history_type == "~":
-            for delta in record.diff_against(previous).changes:
+        if record.history_type == "~":
+            key = getattr(record, pk)
+            earlier = (r for r in records[i + 1 :] if getattr(r, pk) == key)
+            previous = next(earlier, None) or record.prev_record
+            for delta in record.diff_against(previous).changes if previous else ():
                 label = str(model._meta.get_field(delta.field).verbose_name)
                 change.fields.append(
                     (
@@ -54,3 +65,15 @@ def changes(obj, limit: int = 30, masks: dict | None = None) -> list[Change]:
                 )
         out.append(change)
     return out
+
+
+def position_changes(records, limit: int = 30) -> list[Change]:
+    """Changes of several positions (Position.history filtered by org or member), each named."""
+    from dangjian.orgs.models import Position
+
+    return changes_of(
+        records.select_related("org", "member"),
+        Position,
+        limit,
+        subject=lambda r: f"{r.org.name} {r.get_title_display()} {r.member.name}",
+    )

@@ -22,6 +22,8 @@ class Status(models.TextChoices):
 
 # Members who still belong to their organisation and count towards it.
 ACTIVE_STATUSES = (Status.NORMAL, Status.MOBILE, Status.LOST)
+# Members who have left the party for good: their logins are closed and cannot be reopened.
+DEPARTED_STATUSES = (Status.LEFT, Status.DECEASED)
 
 
 class Education(models.TextChoices):

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
+from dangjian.accounts.services import close_departed_logins
 from dangjian.core import bulk, idcard, xlsx
 from dangjian.orgs.choices import OrgKind
 from dangjian.orgs.models import Organisation
@@ -304,6 +305,7 @@ def _write(members: list[tuple[int, Member]], existing: dict[str, Member], user)
     if changed:
         fields = [*COMPARED, "org", "group", "dual_org", "name_pinyin", "phone_hash"]
         bulk_update_with_history(changed, Member, fields, batch_size=500, default_user=user)
+        close_departed_logins([m.pk for m in changed])  # bulk updates send no post_save
         today = timezone.localdate()
         Transfer.objects.bulk_create(
             Transfer(

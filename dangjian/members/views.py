@@ -6,11 +6,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from dangjian.accounts.access import access_for
+from dangjian.accounts.models import User
 from dangjian.core import history, idcard, xlsx
-from dangjian.orgs.models import Organisation
+from dangjian.orgs.models import Organisation, Position
 
 from . import importing, services
-from .choices import Category, Status
+from .choices import DEPARTED_STATUSES, Category, Status
 from .filters import IdFirstPaginator, MemberFilter
 from .forms import ImportForm, MemberForm, TransferForm
 from .models import Member
@@ -92,7 +93,10 @@ def member_detail(request, pk: int):
             "positions": member.positions.select_related("org").order_by("-started_on"),
             "transfers": member.transfers.select_related("from_org", "to_org", "created_by"),
             "account": getattr(member, "account", None),
+            "departed": member.status in DEPARTED_STATUSES,
             "history": history.changes(member, masks=masks),
+            "position_history": history.position_changes(Position.history.filter(member_id=member.pk)),
+            "account_history": history.changes_of(User.history.filter(member_id=member.pk), User),
         },
     )
 

@@ -85,6 +85,7 @@ def org_detail(request, code: str):
             "past_positions": org.positions.filter(ended_on__isnull=False).select_related("member")[:20],
             "can_manage": request.user.has_perm("orgs.change_organisation", org),
             "history": history.changes(org),
+            "position_history": history.position_changes(Position.history.filter(org_id=org.pk)),
         },
     )
 
