@@ -26,6 +26,7 @@ from . import names
 
 DEMO_PASSWORD = "Sds@2026demo"
 TOWN_CODE = "SDS"
+DEFAULT_MEMBERS = 800  # the "about 800 members" for the default town
 
 
 @dataclass
@@ -84,7 +85,7 @@ def build(
             for code, label in GENERAL_BRANCHES.items()
         }
         plan = _scaled_plan(branches) if branches else DEFAULT_PLAN
-        sizes = _branch_sizes(rng, plan, members)
+        sizes = _branch_sizes(rng, plan, members or (None if branches else DEFAULT_MEMBERS))
         _make_branches(ctx, plan, generals, sizes)
         _make_members(ctx, sizes)
         _make_positions(ctx, generals)
@@ -311,9 +312,10 @@ def _make_positions(ctx: Town, generals) -> None:
     ]
     taken = {p.member_id for p in positions}
     spare = [m for m in organ_members if m.pk not in taken]
-    # Town committee posts held by leading cadres from the town's organs.
+    # The town committee's posts are held by the leading cadres (党员领导干部) of the town's organs.
     town_titles = [PositionTitle.SECRETARY, PositionTitle.DEPUTY, PositionTitle.ORGANISER]
-    for title, member in zip(town_titles, spare, strict=False):
+    leaders = spare[: len(town_titles)]
+    for title, member in zip(town_titles, leaders, strict=False):
         positions.append(
             Position(
                 org=ctx.town,
@@ -337,8 +339,8 @@ def _make_positions(ctx: Town, generals) -> None:
                 )
             )
     bulk_create_with_history(positions, Position, batch_size=1000)
-    # Leading cadres keep a second organisational life in a village branch.
-    cadres = spare[2:10]
+    # Leading cadres (the town's leaders and a few more) keep a second organisational life in a village branch.
+    cadres = leaders + spare[2:7]
     for i, member in enumerate(cadres):
         member.is_leading_cadre = True
         member.dual_org = guided[i % len(guided)] if guided else None
@@ -364,7 +366,13 @@ def _make_accounts(ctx: Town) -> None:
     village = OrgCategory.VILLAGE
     picks = [
         ("shuji", "支部书记", lambda p: p.title == PositionTitle.SECRETARY and p.org.category == village),
-        ("zuzhi", "组织委员", lambda p: p.title == PositionTitle.ORGANISER and p.org.category != village),
+        (
+            "zuzhi",
+            "组织委员",
+            lambda p: p.title == PositionTitle.ORGANISER
+            and p.org.kind == OrgKind.BRANCH
+            and p.org.category == OrgCategory.ORGAN,
+        ),
         ("zhidaoyuan", "党建指导员", lambda p: p.title == PositionTitle.INSTRUCTOR),
         ("xiaozuzhang", "党小组长", lambda p: p.title == PositionTitle.GROUP_LEADER),
     ]

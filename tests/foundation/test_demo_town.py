@@ -82,7 +82,7 @@ def test_realistic_and_valid():
         "enterprise",
     }
     members = list(Member.objects.select_related("org", "group", "dual_org"))
-    assert 700 <= len(members) <= 900 and len(ctx.members) == len(members)
+    assert 780 <= len(members) <= 820 and len(ctx.members) == len(members)
     for m in members:
         assert idcard.problem(m.id_number) is None
         assert problems(m) == {}, (m.name, problems(m))
@@ -103,6 +103,14 @@ def test_a_login_for_every_role():
         roles["dangjianban"].is_office and roles["shangji"].is_oversight and not roles["shangji"].is_manager
     )
     assert roles["shuji"].is_manager and roles["zuzhi"].is_manager
+    # zuzhi is a branch-level 组织委员 of an organ branch, as the README says, not the town committee's.
+    zuzhi = User.objects.get(username="zuzhi").member
+    (post,) = Position.objects.filter(member=zuzhi, title="organiser")
+    assert post.org.kind == "branch" and post.org.category == "organ"
+    assert roles["zuzhi"].manage == (post.org.path,)
+    # The town's leaders are the 党员领导干部, each with a second organisational life elsewhere.
+    leaders = Member.objects.filter(positions__org__kind="town")
+    assert leaders.count() == 3 and all(m.is_leading_cadre and m.dual_org_id for m in leaders)
     assert roles["zhidaoyuan"].is_instructor and not roles["zhidaoyuan"].is_manager
     assert (
         roles["xiaozuzhang"].lead_groups and roles["dangyuan"].member_id and not roles["dangyuan"].sees_many
