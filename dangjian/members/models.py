@@ -1,5 +1,7 @@
 import datetime as dt
+import tomllib
 from functools import lru_cache
+from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -17,9 +19,18 @@ from .choices import ACTIVE_STATUSES, ETHNICITIES, Category, Education, Gender, 
 ADULT_AGE = 18  # 《中国共产党章程》第一条：年满十八岁的中国公民可以申请入党
 
 
+SURNAME_READINGS = tomllib.loads(
+    (Path(__file__).parent / "data" / "surnames.toml").read_text(encoding="utf-8")
+)["readings"]
+
+
 @lru_cache(maxsize=65536)  # names repeat in large registers and in every re-import
 def pinyin_key(name: str) -> str:
-    return " ".join(lazy_pinyin(name)).lower()
+    """The sort and search key: pinyin syllables, the first character read as a surname (曾 zeng, 单 shan)."""
+    syllables = lazy_pinyin(name)
+    if name and name[0] in SURNAME_READINGS and syllables:
+        syllables[0] = SURNAME_READINGS[name[0]]
+    return " ".join(syllables).lower()
 
 
 class MemberQuerySet(models.QuerySet):
@@ -80,7 +91,7 @@ class Member(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "党员"
         ordering = ["name_pinyin", "id"]
-        indexes = [models.Index(fields=["org", "status", "category"])]
+        indexes = [models.Index(fields=["org", "status", "category"]), models.Index(fields=["name"])]
 
     def __str__(self) -> str:
         return self.name

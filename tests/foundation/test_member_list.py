@@ -21,6 +21,24 @@ def test_pinyin_order(world, client_for):
     assert picked == ["阿明", "白雪", "曾经", "张三"]  # a, bai, ceng, zhang
 
 
+def test_surnames_sort_by_their_surname_reading(world, client_for):
+    for name in ("陈七", "曾红", "赵六", "单田"):
+        MemberFactory(org=world.branch_b, name=name)
+    names = _names(client_for("organiser_b").get("/members/"))
+    assert [n for n in names if n in ("陈七", "曾红", "赵六", "单田")] == ["陈七", "单田", "曾红", "赵六"]
+    # chen, shan (not dan), zeng (not ceng), zhao
+
+
+def test_name_search_by_beginning_in_characters_or_pinyin(world, client_for):
+    MemberFactory(org=world.branch_b, name="曾红")
+    client = client_for("office")
+    assert _names(client.get("/members/", {"q": "zeng"})) == ["曾红"]
+    assert _names(client.get("/members/", {"q": "Zeng H"})) == ["曾红"]
+    assert _names(client.get("/members/", {"q": "曾"})) == ["曾红"]
+    assert set(_names(client.get("/members/", {"q": "乙"}))) == {m.name for m in world.members_b}
+    assert _names(client.get("/members/", {"q": "红"})) == []  # by the beginning of the name only
+
+
 def test_filters(world, client_for):
     client = client_for("office")
     assert set(_names(client.get("/members/", {"org": "BRB"}))) == {m.name for m in world.members_b}
