@@ -7,6 +7,8 @@ WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARS = "10X98765432"
 _SHAPE = re.compile(r"^\d{17}[\dX]$")
 PHONE = re.compile(r"^1[3-9]\d{9}$")
+# No one born before this is a living party member; earlier years are typing errors.
+EARLIEST_BIRTH_YEAR = 1900
 
 
 def check_char(first17: str) -> str:
@@ -22,7 +24,8 @@ def problem(value: str) -> str | None:
     value = normalise(value)
     if not _SHAPE.match(value):
         return "身份证号应为18位，前17位为数字，最后一位为数字或X"
-    if birth_date(value) is None:
+    born = birth_date(value)
+    if born is None or born.year < EARLIEST_BIRTH_YEAR or born > dt.date.today():
         return "身份证号中的出生日期无效"
     if check_char(value[:17]) != value[17]:
         return "身份证号校验位不正确，请核对"

@@ -81,7 +81,16 @@ class TransferForm(forms.Form):
         return day
 
 
+MAX_IMPORT_MB = 10
+
+
 class ImportForm(forms.Form):
     file = forms.FileField(
-        label="党员名册（.xlsx）", help_text="请使用本页提供的模板，单个文件不超过 10 MB。"
+        label="党员名册（.xlsx）", help_text=f"请使用本页提供的模板，单个文件不超过 {MAX_IMPORT_MB} MB。"
     )
+
+    def clean_file(self):
+        file = self.cleaned_data["file"]
+        if file.size > MAX_IMPORT_MB * 1024 * 1024:
+            raise forms.ValidationError(f"文件超过 {MAX_IMPORT_MB} MB，请分成几个文件分批导入。")
+        return file

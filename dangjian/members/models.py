@@ -173,6 +173,8 @@ def problems(member: Member) -> dict[str, str]:
         errors["group"] = "党小组应属于该党员所在的党支部。"
     if member.dual_org_id and not member.is_leading_cadre:
         errors["dual_org"] = "只有党员领导干部需要填写双重组织生活所在组织。"
+    if member.dual_org_id and member.dual_org.kind == OrgKind.GROUP:
+        errors["dual_org"] = "双重组织生活所在组织应为党支部、党总支或党委，不能是党小组。"
     if member.dual_org_id and member.dual_org_id == member.org_id:
         errors["dual_org"] = "双重组织生活所在组织应不同于本人所在党支部。"
     return errors

@@ -2,7 +2,7 @@ import datetime as dt
 
 from django.db import transaction
 
-from dangjian.orgs.models import Organisation
+from dangjian.orgs.models import Organisation, Position
 
 from .models import Member, Transfer
 
@@ -19,4 +19,10 @@ def transfer(member: Member, to_org: Organisation, on: dt.date, reason: str, by)
     if member.dual_org_id == to_org.pk:
         member.dual_org = None
     member.save()
+    # Posts in the old branch (and its 党小组) end with the move; those held elsewhere stay.
+    for position in Position.objects.current(on).filter(
+        member=member, org__path__startswith=record.from_org.path
+    ):
+        position.ended_on = max(on, position.started_on)
+        position.save()
     return record

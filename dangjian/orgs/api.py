@@ -2,6 +2,7 @@ import datetime as dt
 
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
+from ninja.pagination import LimitOffsetPagination, paginate
 
 from dangjian.accounts.access import access_for
 
@@ -21,6 +22,16 @@ class OrgOut(Schema):
     active_members: int
     full_members: int
     has_committee: bool
+
+    @staticmethod
+    def resolve_kind_label(obj) -> str:
+        return obj["kind_label"] if isinstance(obj, dict) else obj.get_kind_display()
+
+    @staticmethod
+    def resolve_parent_code(obj) -> str | None:
+        if isinstance(obj, dict):
+            return obj["parent_code"]
+        return obj.parent.code if obj.parent_id else None
 
 
 class PositionOut(Schema):
@@ -51,12 +62,13 @@ def _org_out(org) -> dict:
     }
 
 
-@router.get("/", response=list[OrgOut], summary="可见的党组织")
+@router.get("/", response=list[OrgOut], summary="可见的党组织（分页）")
+@paginate(LimitOffsetPagination)
 def list_orgs(request, kind: OrgKind | None = None):
     orgs = access_for(request.user).visible_orgs().with_member_counts().select_related("parent")
     if kind:
         orgs = orgs.filter(kind=kind)
-    return [_org_out(o) for o in orgs.order_by("path")]
+    return orgs.order_by("path")
 
 
 @router.get("/{code}", response=OrgDetailOut, summary="党组织详情及现任职务")

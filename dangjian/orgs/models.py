@@ -92,6 +92,12 @@ class Organisation(models.Model):
                         f"不能设在{self.get_kind_display()}下。"
                     }
                 )
+        if self.pk and self.kind != OrgKind.BRANCH and self.members.exists():
+            count = self.members.count()
+            message = f"该组织现有 {count} 名党员，党员只能编入党支部；请先办理组织关系转接。"
+            raise ValidationError({"kind": message})
+        if self.founded_on and self.founded_on > timezone.localdate():
+            raise ValidationError({"founded_on": "成立日期不能晚于今天。"})
         if self.dissolved_on and self.dissolved_on < self.founded_on:
             raise ValidationError({"dissolved_on": "撤销日期不能早于成立日期。"})
 

@@ -1,6 +1,9 @@
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 
@@ -20,6 +23,9 @@ def _visible_org(request, code: str) -> Organisation:
 def _require(request, perm: str, obj) -> None:
     if not request.user.has_perm(perm, obj):
         raise PermissionDenied
+
+
+ORG_PAGE_SIZE = 100  # a county has thousands of organisations
 
 
 @login_required
@@ -58,7 +64,8 @@ def org_list(request):
         request,
         "orgs/list.html",
         {
-            "orgs": orgs,
+            "page": Paginator(orgs, ORG_PAGE_SIZE).get_page(request.GET.get("page")),
+            "query": urlencode({k: v for k, v in (("kind", kind), ("category", category)) if v}),
             "kinds": OrgKind.choices,
             "categories": OrgCategory.choices,
             "kind": kind,
