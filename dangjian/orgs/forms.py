@@ -22,18 +22,25 @@ class OrganisationForm(forms.ModelForm):
         self.fields["parent"].required = True
 
 
+PICKER_LIMIT = 200
+
+
 class PositionForm(forms.ModelForm):
     class Meta:
         model = Position
         fields = ["title", "member", "started_on", "ended_on"]
         widgets = {"started_on": DateInput(), "ended_on": DateInput()}
 
-    def __init__(self, *args, org: Organisation, members, **kwargs):
+    def __init__(self, *args, org: Organisation, members, candidates, **kwargs):
+        """`members` may be chosen; only `candidates` (a page of them) are listed, since a county has
+        tens of thousands of members and the page is searched for the others."""
         super().__init__(*args, **kwargs)
         self.instance.org = org
-        self.fields["member"].queryset = members.order_by("name_pinyin")
-        self.fields["member"].label_from_instance = lambda m: f"{m.name}（{m.org.name}）"
-        self.fields["member"].queryset = self.fields["member"].queryset.select_related("org")
+        self.fields["member"].queryset = members
+        shown = candidates.select_related("org").order_by("name_pinyin", "id")[:PICKER_LIMIT]
+        self.fields["member"].widget.choices = [("", "---------")] + [
+            (m.pk, f"{m.name}（{m.org.name}）") for m in shown
+        ]
 
 
 class EndPositionForm(forms.Form):

@@ -5,14 +5,16 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 
 from dangjian.accounts.access import access_for
 from dangjian.core import history, xlsx
+from dangjian.members.filters import MemberFilter
 from dangjian.orgs.choices import OrgCategory, OrgKind, PositionTitle
 
 from . import structure
-from .forms import EndPositionForm, OrganisationForm, PositionForm
+from .forms import PICKER_LIMIT, EndPositionForm, OrganisationForm, PositionForm
 from .models import Organisation, Position
 
 
@@ -131,12 +133,22 @@ def position_add(request, code: str):
     _require(request, "orgs.manage_positions", org)
     access = access_for(request.user)
     members = access.visible_members().active()
-    form = PositionForm(request.POST or None, org=org, members=members)
+    q = request.GET.get("q", "").strip()
+    if q:
+        candidates = MemberFilter({"q": q}, access).queryset().active()
+    else:  # the organisation's own members, and the one just chosen when the form comes back
+        chosen = Q(pk=request.POST.get("member")) if str(request.POST.get("member", "")).isdigit() else Q()
+        candidates = members.filter(Q(org__in=Organisation.objects.subtree(org).values("pk")) | chosen)
+    form = PositionForm(request.POST or None, org=org, members=members, candidates=candidates)
     if request.method == "POST" and form.is_valid():
         position = form.save()
         messages.success(request, f"已任命 {position.member.name} 为{position.get_title_display()}。")
         return redirect(org)
-    return render(request, "orgs/position_form.html", {"form": form, "org": org, "titles": PositionTitle})
+    return render(
+        request,
+        "orgs/position_form.html",
+        {"form": form, "org": org, "titles": PositionTitle, "q": q, "limit": PICKER_LIMIT},
+    )
 
 
 @login_required

@@ -77,3 +77,16 @@ def test_current_positions(world):
     )
     assert not world.branch_a.current_positions().filter(member=member).exists()
     assert world.branch_a.current_positions(on=dt.date(2020, 6, 1)).filter(member=member).exists()
+
+
+def test_appointment_form_lists_a_page_of_members_and_finds_the_others(world, client_for):
+    """At county scale the form must not list every visible member: its own members, or a search."""
+    client = client_for("office")
+    page = client.get("/orgs/BRA/positions/new/").content.decode()
+    assert world.members_a[5].name in page and world.members_b[2].name not in page
+    found = client.get("/orgs/BRA/positions/new/", {"q": world.members_b[2].name}).content.decode()
+    assert f"{world.members_b[2].name}（乙企业党支部）" in found
+    # An instructor from another branch can still be appointed, and the form comes back with them chosen.
+    data = {"title": "instructor", "member": world.members_b[2].pk, "started_on": "2024-01-01"}
+    assert client.post("/orgs/BRA/positions/new/", data).status_code == 302
+    assert world.members_b[2].positions.get().org == world.branch_a
