@@ -246,7 +246,9 @@ def bench_list(label: str, branches: int | None, members: int | None, repeat: in
 def _verdict(rate: float, rate_cpu: float) -> str:
     if rate >= 2000:
         return "已达到"
-    return "按墙钟未达到" + ("（按 CPU 时间已达到；墙钟多出的是等待磁盘或本机其他进程的时间）" if rate_cpu >= 2000 else "")
+    return "按墙钟未达到" + (
+        "（按 CPU 时间已达到；墙钟多出的是等待磁盘或本机其他进程的时间）" if rate_cpu >= 2000 else ""
+    )
 
 
 def _import_section(r: dict, about: str) -> str:

@@ -369,9 +369,11 @@ def _make_accounts(ctx: Town) -> None:
         (
             "zuzhi",
             "组织委员",
-            lambda p: p.title == PositionTitle.ORGANISER
-            and p.org.kind == OrgKind.BRANCH
-            and p.org.category == OrgCategory.ORGAN,
+            lambda p: (
+                p.title == PositionTitle.ORGANISER
+                and p.org.kind == OrgKind.BRANCH
+                and p.org.category == OrgCategory.ORGAN
+            ),
         ),
         ("zhidaoyuan", "党建指导员", lambda p: p.title == PositionTitle.INSTRUCTOR),
         ("xiaozuzhang", "党小组长", lambda p: p.title == PositionTitle.GROUP_LEADER),

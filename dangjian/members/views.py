@@ -81,6 +81,7 @@ def _export(request, access, members):
 @login_required
 def member_detail(request, pk: int):
     member = _visible_member(request, pk)
+    access = access_for(request.user)
     sensitive = request.user.has_perm("members.view_sensitive", member)
     masks = {} if sensitive else {"id_number": idcard.mask_id, "phone": idcard.mask_phone}
     return render(
@@ -94,6 +95,8 @@ def member_detail(request, pk: int):
             "transfers": member.transfers.select_related("from_org", "to_org", "created_by"),
             "account": getattr(member, "account", None),
             "departed": member.status in DEPARTED_STATUSES,
+            "org_linked": access.can_view_org(member.org),
+            "dual_org_linked": member.dual_org_id is not None and access.can_view_org(member.dual_org),
             "history": history.changes(member, masks=masks),
             "position_history": history.position_changes(Position.history.filter(member_id=member.pk)),
             "account_history": history.changes_of(User.history.filter(member_id=member.pk), User),

@@ -80,6 +80,7 @@ def org_list(request):
 @login_required
 def org_detail(request, code: str):
     org = _visible_org(request, code)
+    access = access_for(request.user)
     full_members = org.full_member_count()
     return render(
         request,
@@ -88,15 +89,27 @@ def org_detail(request, code: str):
             "org": org,
             "full_members": full_members,
             "committee_rule": structure.load().committee,
-            "ancestors": org.ancestors(),
+            # Linked only where the viewer may open them (a branch secretary does not see the town's page).
+            "ancestors": [(a, access.can_view_org(a)) for a in org.ancestors()],
             "children": org.children.with_member_counts().order_by("code"),
-            "positions": org.current_positions(),
+            "positions": _with_member_links(access, org.current_positions()),
             "past_positions": org.positions.filter(ended_on__isnull=False).select_related("member")[:20],
             "can_manage": request.user.has_perm("orgs.change_organisation", org),
             "history": history.changes(org),
             "position_history": history.position_changes(Position.history.filter(org_id=org.pk)),
         },
     )
+
+
+def _with_member_links(access, positions) -> list:
+    """Positions, each marked whether the viewer may open its holder's page (an instructor from another
+    branch is listed by name only)."""
+    positions = list(positions)
+    ids = [p.member_id for p in positions]
+    visible = set(access.visible_members().filter(pk__in=ids).values_list("pk", flat=True))
+    for p in positions:
+        p.member_linked = p.member_id in visible
+    return positions
 
 
 @login_required
