@@ -339,7 +339,7 @@ def _make_positions(ctx: Town, generals) -> None:
                 )
             )
     bulk_create_with_history(positions, Position, batch_size=1000)
-    # Leading cadres (the town's leaders and a few more) keep a second organisational life in a village branch.
+    # The town's leaders and a few more cadres keep a second organisational life in a village branch.
     cadres = leaders + spare[2:7]
     for i, member in enumerate(cadres):
         member.is_leading_cadre = True
