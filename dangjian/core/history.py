@@ -20,6 +20,8 @@ def _shown(model, name: str, value, masks: dict) -> str:
         return "（空）"
     if name in masks:
         return masks[name](value)
+    if isinstance(value, bool):
+        return "是" if value else "否"
     f = model._meta.get_field(name)
     if f.choices:
         return str(dict(f.flatchoices).get(value, value))

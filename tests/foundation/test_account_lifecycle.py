@@ -27,6 +27,7 @@ def test_manager_deactivates_and_reactivates_a_login_and_the_page_shows_it(world
     assert User.objects.get(username="member_a").is_active
     account_history = client.get(f"/members/{member.pk}/").content.decode().split("登录账号变更记录")[1]
     assert "停用账号" in account_history and "启用账号" in account_history and "甲0" in account_history
+    assert "有效：是 → 否" in account_history
 
 
 def test_a_secretary_cannot_deactivate_a_login_beyond_their_scope(world, client_for):
