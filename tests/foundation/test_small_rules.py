@@ -14,6 +14,7 @@ from dangjian.orgs.choices import PositionTitle
 from tests.factories import appoint
 
 from .sheets import row, upload, valid_id, xlsx_bytes
+from .test_permission_matrix import _org_data
 
 pytestmark = pytest.mark.django_db
 
@@ -33,23 +34,11 @@ def test_a_group_is_not_a_dual_organisation_in_the_import(world):
     ]
 
 
-def _org_post(world, org, **changes):
-    data = {
-        "code": org.code,
-        "name": org.name,
-        "kind": org.kind,
-        "category": org.category,
-        "parent": org.parent_id,
-        "founded_on": "2000-01-01",
-    }
-    return {**data, **changes}
-
-
 def test_founding_date_not_in_the_future_and_a_branch_with_members_stays_a_branch(world, client_for):
     client = client_for("office")
-    response = client.post("/orgs/BRB/edit/", _org_post(world, world.branch_b, founded_on="2999-01-01"))
+    response = client.post("/orgs/BRB/edit/", _org_data(world, world.branch_b, founded_on="2999-01-01"))
     assert "成立日期不能晚于今天。" in response.content.decode()
-    response = client.post("/orgs/BRB/edit/", _org_post(world, world.branch_b, kind="general", category=""))
+    response = client.post("/orgs/BRB/edit/", _org_data(world, world.branch_b, kind="general", category=""))
     assert "该组织现有 5 名党员，党员只能编入党支部" in response.content.decode()
     world.branch_b.refresh_from_db()
     assert world.branch_b.kind == "branch" and world.branch_b.founded_on == dt.date(2000, 1, 1)
