@@ -2,6 +2,7 @@ import re
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
+from django.db import connection
 from django.db.models import Q
 
 from dangjian.core import crypto, idcard
@@ -13,9 +14,12 @@ NUMBER = re.compile(r"^\d[\dXx]*$")
 
 
 def _starts(field: str, prefix: str) -> Q:
-    """`field` begins with `prefix`, as a range an ordinary index answers on SQLite and PostgreSQL alike
-    (SQLite's LIKE is case-insensitive and so cannot use one)."""
-    return Q(**{f"{field}__gte": prefix, f"{field}__lt": prefix + "\U0010ffff"})
+    """`field` begins with `prefix`. On SQLite as a range, which its ordinary index answers (SQLite's LIKE
+    is case-insensitive and so cannot use one); elsewhere as LIKE 'prefix%', since a locale's collation
+    need not sort the range's upper bound last."""
+    if connection.vendor == "sqlite":
+        return Q(**{f"{field}__gte": prefix, f"{field}__lt": prefix + "\U0010ffff"})
+    return Q(**{f"{field}__startswith": prefix})
 
 
 class IdFirstPaginator(Paginator):
