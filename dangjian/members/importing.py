@@ -20,6 +20,7 @@ from dangjian.orgs.models import Organisation
 
 from .choices import Category, Education, Gender, Status
 from .models import Member, Transfer, problems
+from .services import end_posts_in
 
 
 class ImportRefused(Exception):
@@ -307,6 +308,7 @@ def _write(members: list[tuple[int, Member]], existing: dict[str, Member], user)
         bulk_update_with_history(changed, Member, fields, batch_size=500, default_user=user)
         close_departed_logins([m.pk for m in changed])  # bulk updates send no post_save
         today = timezone.localdate()
+        moved = [m for m in changed if existing[m.id_number_hash].org_id != m.org_id]
         Transfer.objects.bulk_create(
             Transfer(
                 member=m,
@@ -316,8 +318,9 @@ def _write(members: list[tuple[int, Member]], existing: dict[str, Member], user)
                 reason="名册导入时调整所在党支部",
                 created_by=user,
             )
-            for m in changed
-            if existing[m.id_number_hash].org_id != m.org_id
+            for m in moved
         )
+        for m in moved:
+            end_posts_in(m.pk, existing[m.id_number_hash].org, today)
     result.created, result.updated = len(new), len(changed)
     return result

@@ -19,10 +19,13 @@ def transfer(member: Member, to_org: Organisation, on: dt.date, reason: str, by)
     if member.dual_org_id == to_org.pk:
         member.dual_org = None
     member.save()
-    # Posts in the old branch (and its 党小组) end with the move; those held elsewhere stay.
-    for position in Position.objects.current(on).filter(
-        member=member, org__path__startswith=record.from_org.path
-    ):
+    end_posts_in(member.pk, record.from_org, on)
+    return record
+
+
+def end_posts_in(member_id: int, old_org: Organisation, on: dt.date) -> None:
+    """Posts in the branch a member leaves (and its 党小组) end with the move; those held elsewhere stay."""
+    current = Position.objects.current(on).filter(member_id=member_id, org__path__startswith=old_org.path)
+    for position in current:
         position.ended_on = max(on, position.started_on)
         position.save()
-    return record

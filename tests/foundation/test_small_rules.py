@@ -54,6 +54,24 @@ def test_a_transfer_ends_the_posts_in_the_old_branch_only(world):
     assert elsewhere.ended_on is None
 
 
+def test_an_import_that_moves_a_member_ends_their_posts_in_the_old_branch(world):
+    member = world.members_a[1]  # 组织委员 of branch A
+    sheet = xlsx_bytes(
+        [
+            row(
+                姓名=member.name,
+                身份证号=member.id_number,
+                入党日期=f"{member.joined_on}",
+                转正日期=f"{member.confirmed_on}",
+                所在党支部代码="BRB",
+                手机号=member.phone,
+            )
+        ]
+    )
+    importing.import_members(BytesIO(sheet), access_for(world.user("office")).manageable_orgs())
+    assert member.positions.get(org=world.branch_a).ended_on is not None
+
+
 def test_import_form_refuses_files_over_the_limit(world, client_for):
     big = upload(b"0" * (MAX_IMPORT_MB * 1024 * 1024 + 1))
     response = client_for("secretary_a").post("/members/import/", {"file": big})
