@@ -43,7 +43,7 @@ def populate(ctx) -> None:
             None,
         )
         if member is not None:
-            Sanction.objects.create(
+            sanction = Sanction(
                 member=member,
                 level=level,
                 decided_on=decided_on,
@@ -52,3 +52,5 @@ def populate(ctx) -> None:
                 facts=facts,
                 created_by=office,
             )
+            sanction._history_user = office  # the change log names who entered it, as a page would
+            sanction.save()

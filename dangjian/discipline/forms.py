@@ -48,12 +48,14 @@ class SanctionForm(forms.ModelForm):
             member.disabled = True
         else:
             member.queryset = Member.objects.filter(org=org).order_by("name_pinyin", "id")
+            del self.fields["lifted_on"], self.fields["lifted_note"]  # a new record is not yet lifted
         member.label_from_instance = lambda m: (
             m.name if m.is_active else f"{m.name}（{m.get_status_display()}）"
         )
         today = timezone.localdate().isoformat()
         self.fields["decided_on"].widget.attrs["max"] = today
-        self.fields["lifted_on"].widget.attrs["max"] = today
+        if "lifted_on" in self.fields:
+            self.fields["lifted_on"].widget.attrs["max"] = today
         self.fields["upload"].widget.attrs["accept"] = ".pdf,.doc,.docx,.xls,.xlsx,.jpg,.jpeg,.png"
 
     def clean_upload(self):
