@@ -115,7 +115,7 @@ def _export(org: Organisation, year: int, found):
     return xlsx.download(f"违纪党员清单-{org.name}-{year}年.xlsx", content)
 
 
-def _save(request, form) -> Sanction:
+def _save(form) -> Sanction:
     with transaction.atomic():
         sanction = form.save(commit=False)
         if form.checked:
@@ -132,7 +132,7 @@ def create(request, code: str):
     form = SanctionForm(request.POST or None, request.FILES or None, org=org, initial=initial)
     if request.method == "POST" and form.is_valid():
         form.instance.created_by = request.user
-        sanction = _save(request, form)
+        sanction = _save(form)
         messages.success(request, f"已登记 {sanction.member.name} 的{sanction.level_name}处分。")
         return redirect(sanction)
     return render(request, "discipline/edit.html", {"form": form, "org": org, "sanction": None})
@@ -160,7 +160,7 @@ def edit(request, pk: int):
     _require(request, "discipline.change_sanction", sanction)
     form = SanctionForm(request.POST or None, request.FILES or None, instance=sanction, org=sanction.org)
     if request.method == "POST" and form.is_valid():
-        _save(request, form)
+        _save(form)
         messages.success(request, "已保存修改。")
         return redirect(sanction)
     return render(request, "discipline/edit.html", {"form": form, "org": sanction.org, "sanction": sanction})
