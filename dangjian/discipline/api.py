@@ -25,6 +25,7 @@ class LevelOut(Schema):
     period_years: int | None
     suspends_rights: bool
     ends_membership: bool
+    ends_posts: bool
     effect: str
     source: str
 

@@ -26,7 +26,7 @@ def populate(ctx) -> None:
     branch_of = dict(
         User.objects.filter(username__in=[p[0] for p in PLANS]).values_list("username", "member__org_id")
     )
-    busy = set(Position.objects.filter(org__in=ctx.branches).values_list("member_id", flat=True))
+    busy = set(Position.objects.values_list("member_id", flat=True))
     busy |= set(User.objects.exclude(member=None).values_list("member_id", flat=True))
     for number, (username, level, days_ago, facts) in enumerate(PLANS, start=1):
         decided_on = ctx.today - dt.timedelta(days=days_ago)

@@ -20,6 +20,7 @@ class Level:
     period_years: int | None = None  # 留党察看: the period that follows from the decision
     suspends_rights: bool = False  # no vote, no right to elect or be elected during the period
     ends_membership: bool = False
+    ends_posts: bool = False  # the party posts held end with the decision
 
     @property
     def takes_vote(self) -> bool:
@@ -69,6 +70,7 @@ def load(path: Path = DEFAULT_FILE) -> Levels:
                 period_years=int(entry["period_years"]) if "period_years" in entry else None,
                 suspends_rights=bool(entry.get("suspends_rights", False)),
                 ends_membership=bool(entry.get("ends_membership", False)),
+                ends_posts=bool(entry.get("ends_posts", False)),
             )
             if level.suspends_rights and not level.period_years:
                 raise ValueError(f"{level.code}: suspends_rights needs period_years")

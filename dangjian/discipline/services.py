@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from dangjian.meetings import policy
 from dangjian.meetings.services import check_upload
-from dangjian.orgs.models import Organisation
+from dangjian.orgs.models import Organisation, Position
 
 from . import levels
 from .models import Sanction
@@ -37,6 +37,16 @@ def on_probation(member_ids: Iterable[int], on: dt.date) -> set[int]:
 
 def sanctions_of(member) -> QuerySet[Sanction]:
     return Sanction.objects.filter(member=member).select_related("org").order_by("-decided_on", "-id")
+
+
+def posts_to_end(sanction: Sanction) -> QuerySet[Position]:
+    """Party posts still held although the sanction ends them (留党察看: 党内职务自然撤销)."""
+    level = sanction.level_info
+    if level is None or not level.ends_posts or not sanction.in_force_on(timezone.localdate()):
+        return Position.objects.none()
+    posts = Position.objects.current().filter(member_id=sanction.member_id).select_related("org")
+    # Without the vote no post may be held at all; after 撤销党内职务, the posts held when it was decided.
+    return posts if level.takes_vote else posts.filter(started_on__lte=sanction.decided_on)
 
 
 def sanction_list(org: Organisation, year: int, level: str = "") -> QuerySet[Sanction]:

@@ -16,7 +16,7 @@ from . import levels
 from .forms import SanctionForm
 from .models import FIRST_YEAR, Sanction
 from .rules import readable_orgs
-from .services import attach_document, sanction_list
+from .services import attach_document, posts_to_end, sanction_list
 
 PAGE_SIZE = 50
 YEARS_SHOWN = 5
@@ -147,6 +147,7 @@ def detail(request, pk: int):
         {
             "sanction": sanction,
             "level": sanction.level_info,
+            "posts_to_end": posts_to_end(sanction),
             "can_change": request.user.has_perm("discipline.change_sanction", sanction),
             "can_view_list": request.user.has_perm("discipline.view_list", sanction.org),
             "history": history.changes(sanction),

@@ -79,7 +79,13 @@ def test_correcting_keeps_the_document_and_the_history(world, client_for, make_s
     secretary.post("/discipline/org/BRA/new/", {**form(world), "upload": SimpleUploadedFile("决定.pdf", PDF)})
     sanction = Sanction.objects.get()
     lifted = (TODAY - dt.timedelta(days=2)).isoformat()
-    data = form(world, lifted_on=lifted, lifted_note="申诉复查，撤销处分", member=world.members_a[5].pk)
+    data = form(
+        world,
+        level="probation_2",
+        lifted_on=lifted,
+        lifted_note="申诉复查，撤销处分",
+        member=world.members_a[5].pk,
+    )
     assert secretary.post(f"/discipline/{sanction.pk}/edit/", data).status_code == 302
     sanction.refresh_from_db()
     assert sanction.member == world.members_a[2]  # the member cannot be changed
@@ -88,6 +94,18 @@ def test_correcting_keeps_the_document_and_the_history(world, client_for, make_s
     assert sanction.history.count() == 2
     page = secretary.get(sanction.get_absolute_url()).content.decode()
     assert "撤销或提前恢复日期" in page and "申诉复查，撤销处分" in page
+    assert "处分种类：留党察看一年 → 留党察看二年" in page  # the change log names the levels
+
+
+def test_the_page_asks_to_end_posts_the_sanction_ends(world, client_for, make_sanction):
+    secretary = client_for("secretary_a")
+    probation = make_sanction(world.members_a[1], "probation_1")  # the 组织委员
+    page = secretary.get(probation.get_absolute_url()).content.decode()
+    assert "仍在任" in page and "甲村党支部</a>组织委员" in page
+    warning = make_sanction(world.members_a[4], "warning")  # a 警告 leaves the 党小组长 in post
+    assert "仍在任" not in secretary.get(warning.get_absolute_url()).content.decode()
+    world.members_a[1].positions.update(ended_on=TODAY - dt.timedelta(days=1))
+    assert "仍在任" not in secretary.get(probation.get_absolute_url()).content.decode()
 
 
 def test_the_list_filters_and_exports(world, client_for, make_sanction):
