@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "dangjian.accounts",
     "dangjian.meetings",
     "dangjian.talks",
+    "dangjian.discipline",
     "dangjian.compliance",
     "dangjian.evaluations",
     "dangjian.notifications",

@@ -12,6 +12,7 @@ urlpatterns = [
     path("members/", include("dangjian.members.urls")),
     path("meetings/", include("dangjian.meetings.urls")),
     path("talks/", include("dangjian.talks.urls")),
+    path("discipline/", include("dangjian.discipline.urls")),
     path("compliance/", include("dangjian.compliance.urls")),
     path("evaluations/", include("dangjian.evaluations.urls")),
     path("notifications/", include("dangjian.notifications.urls")),

@@ -21,11 +21,12 @@ class Standing:
 
 
 def discipline_exclusion(member, on: dt.date) -> bool:
-    """Whether the member is under 留党察看 on the day (no vote, no grading).
+    """Whether the member is under 留党察看 on the day (no vote, no grading), by the discipline register."""
+    if member.pk is None:  # not in the register, so not in the discipline register either
+        return False
+    from dangjian.discipline.services import on_probation
 
-    There is no discipline register yet: the discipline module plugs in here and until then nobody is.
-    """
-    return False
+    return member.pk in on_probation([member.pk], on)
 
 
 def standing(member, on: dt.date, rules: EvaluationRules) -> Standing:

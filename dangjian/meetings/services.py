@@ -146,16 +146,23 @@ def refresh_speaker(activity: Activity) -> None:
 def members_without_vote(branch: Organisation, on: dt.date) -> set[int]:
     """Members who lose the vote on a day, e.g. under 留党察看 (《中国共产党纪律处分条例》).
 
-    Hook: there is no discipline register yet, so nobody is excluded; when one exists, answer from it here.
+    Answered from the discipline register (dangjian/discipline), whose levels data says which sanctions take
+    the vote.
     """
-    return set()
+    from dangjian.discipline.services import without_vote
+
+    return without_vote(Member.objects.filter(org=branch).values("pk"), on)
 
 
 def eligible_voters(branch: Organisation, on: dt.date) -> list[int]:
-    """Full members with voting rights: full category, active status, not under 留党察看."""
-    ids = Member.objects.filter(org=branch, category=Category.FULL, status__in=ACTIVE_STATUSES).values_list(
-        "pk", flat=True
-    )
+    """Full members with voting rights on the day: joined and 转正 by then, active, not under 留党察看.
+
+    A full member without a 转正 date in the register counts as full since joining; status and branch are
+    the register's current ones.
+    """
+    full_then = Q(confirmed_on__lte=on) | Q(confirmed_on__isnull=True, category=Category.FULL)
+    ids = Member.objects.filter(full_then, org=branch, joined_on__lte=on, status__in=ACTIVE_STATUSES)
+    ids = ids.values_list("pk", flat=True)
     excluded = members_without_vote(branch, on)
     return [i for i in ids if i not in excluded]
 
