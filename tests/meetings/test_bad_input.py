@@ -2,7 +2,6 @@
 
 import datetime as dt
 import io
-import json
 import zlib
 
 import pytest

@@ -6,8 +6,9 @@ import pytest
 from django.utils import timezone
 
 from dangjian.meetings import services
-from dangjian.meetings.models import Attendance, MakeUpTask
+from dangjian.meetings.models import Activity, Attendance, MakeUpTask
 from tests.matrix import Case, cases_for, check
+from tests.world import ROLES
 
 from .helpers import make_activity
 
@@ -107,8 +108,8 @@ CASES = [
         method="post",
         data=next_week,
         ok=(302,),
-        denied=(200, 403, 404),
-    ),  # others: the form refuses branch A (200 with an error) or the page is refused
+        roles=tuple(r for r in ROLES if r in A_MANAGERS or r not in PLANNERS),
+    ),  # planners of other branches: test_create_in_branch_a_refused_by_the_form
     Case("detail A", lambda w: f"/meetings/{theme(w).pk}/", A_VIEWERS),
     # a group's meeting: the branch's readers and the group's own members, not the other group's
     Case(
@@ -130,6 +131,7 @@ CASES = [
     ),
     Case("qr A", lambda w: f"/meetings/{theme(w).pk}/qr/", A_MANAGERS | {"group_leader_a"}),
     Case("qr code A", lambda w: f"/meetings/{theme(w).pk}/qr/code/", A_MANAGERS | {"group_leader_a"}),
+    Case("qr print A", lambda w: f"/meetings/{theme(w).pk}/qr/print/", A_MANAGERS | {"group_leader_a"}),
     Case("qr group 1", lambda w: f"/meetings/{group1(w).pk}/qr/", A_MANAGERS),
     Case(
         "qr lecture",
@@ -244,6 +246,15 @@ CASES = [
 @cases_for(CASES)
 def test_permission_matrix(case, role, world, client_for):
     check(case, role, world, client_for)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", sorted(PLANNERS - A_MANAGERS))
+def test_create_in_branch_a_refused_by_the_form(role, world, client_for):
+    response = client_for(role).post("/meetings/new/", next_week(world))
+    page = response.content.decode()
+    assert response.status_code == 200 and ('class="errorlist' in page or 'class="problems' in page)
+    assert not Activity.objects.exists()
 
 
 @pytest.mark.django_db
