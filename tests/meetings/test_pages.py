@@ -126,15 +126,6 @@ def test_vote_recorded_with_eligible_from_register(world, client_for):
     response = client.post(f"/meetings/{a.pk}/agenda/", data, follow=True)
     assert "多于已登记出席的人数（0）" in response.content.decode() and not AgendaItem.objects.exists()
     a.attendance.filter(member__in=world.members_a[:5]).update(status="present")
-    data = {
-        "kind": "confirm",
-        "title": "甲预备转正",
-        "subject": world.members_a[8].pk,
-        "present": 5,
-        "votes_for": 4,
-        "votes_against": 1,
-        "votes_abstain": 0,
-    }
     response = client.post(f"/meetings/{a.pk}/agenda/", data, follow=True)
     item = AgendaItem.objects.get()
     assert item.eligible == 8 and item.outcome.quorum_met and not item.outcome.passed
