@@ -1,8 +1,10 @@
 from django import forms
 from django.db.models import Q
+from django.utils import timezone
 
 from dangjian.members.choices import ACTIVE_STATUSES
 from dangjian.members.models import Member
+from dangjian.orgs.choices import PositionTitle
 from dangjian.orgs.forms import DateInput
 from dangjian.orgs.models import Position
 from dangjian.rulebook import rulebook
@@ -63,7 +65,13 @@ class ActivityForm(forms.ModelForm):
         )
         self.fields["host"].queryset = members
         self.fields["recorder"].queryset = members
-        leaders = Position.objects.current().filter(org_id__in=branch_ids).values("member_id")
+        # The same posts `services.speaker_titles` accepts: any in the branch, 党建指导员 on its ancestors.
+        above = {int(i) for o in orgs for i in o.path.strip("/").split("/") if i} - branch_ids
+        leaders = (
+            Position.objects.current()
+            .filter(Q(org_id__in=branch_ids) | Q(org_id__in=above, title=PositionTitle.INSTRUCTOR))
+            .values("member_id")
+        )
         self.fields["speaker"].queryset = Member.objects.filter(
             Q(pk__in=members.values("pk")) | Q(pk__in=leaders)
         )
@@ -124,6 +132,12 @@ class LeaveForm(forms.Form):
 class MakeUpForm(forms.Form):
     content = forms.CharField(label="补学内容", max_length=300)
     due_on = forms.DateField(label="完成时限", widget=DateInput())
+
+    def clean_due_on(self):
+        due_on = self.cleaned_data["due_on"]
+        if due_on < timezone.localdate():
+            raise forms.ValidationError("完成时限不能早于今天。")
+        return due_on
 
 
 ATTENDANCE_CHOICES = [("", "未记录"), *AttendanceStatus.choices]

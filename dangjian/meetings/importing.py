@@ -94,20 +94,38 @@ def read_json(path: Path) -> list[Row]:
     items = data.get("activities") if isinstance(data, dict) else None
     if not isinstance(items, list):
         raise ImportRefused([Problem(None, "", 'JSON 顶层应为 {"activities": [...]}。')])
-    rows = []
+    rows, found = [], []
     for n, item in enumerate(items, start=1):
         if not isinstance(item, dict):
-            raise ImportRefused([Problem(n, "", "每项活动应为一个对象。")])
-        rows.append(
-            Row(
-                n,
-                "活动",
-                item,
-                [(n, f"attendance[{i}]", a) for i, a in enumerate(item.get("attendance") or [], start=1)],
-                [(n, f"records[{i}]", r) for i, r in enumerate(item.get("records") or [], start=1)],
-            )
-        )
+            found.append(Problem(n, "", "每项活动应为一个对象（{...}）。"))
+            continue
+        row = Row(n, "活动", item)
+        for key, target in (("attendance", row.attendance), ("records", row.records)):
+            entries = item.get(key) or []
+            if not isinstance(entries, list):
+                found.append(Problem(n, key, "应为列表（[...]）"))
+                continue
+            for i, entry in enumerate(entries, start=1):
+                if isinstance(entry, dict):
+                    target.append((n, f"{key}[{i}]", entry))
+                else:
+                    found.append(Problem(n, f"{key}[{i}]", "每一项应为一个对象（{...}）"))
+        rows.append(row)
+    if found:
+        raise ImportRefused(found)
     return rows
+
+
+def read_parts(value) -> list[str]:
+    """环节 as a list, or as one text separated by 、，; or spaces (as in the .xlsx column);
+    ValueError for anything else."""
+    if value is None or value == "":
+        return []
+    if isinstance(value, str):
+        return [p for p in re.split(r"[、,，;；\s]+", value) if p]
+    if isinstance(value, list) and all(isinstance(p, str) for p in value):
+        return [p.strip() for p in value if p.strip()]
+    raise ValueError('应为文字列表（如 ["集中学习", "交纳党费"]）或用顿号分隔的文字')
 
 
 JSON_KEYS = {
@@ -148,19 +166,23 @@ def read_xlsx(path: Path) -> list[Row]:
     result = []
     for number, values in rows:
         data = {JSON_KEYS[n]: v for n, v in zip(names, values, strict=False) if n in JSON_KEYS}
-        data["parts"] = [p for p in re.split(r"[、,，;；\s]+", _text(data.get("parts"))) if p]
+        data["parts"] = _text(data.get("parts"))
         row = Row(number, "活动", data)
         key = _text(data.get("id"))
-        if key in by_id:
-            raise ImportRefused([Problem(number, "编号", f"与第{by_id[key].where}行重复")])
-        by_id[key] = row
+        if key in by_id:  # a blank 编号 is allowed: that activity just cannot have 出勤 or 记录 rows
+            found.append(Problem(number, "编号", f"与第{by_id[key].where}行重复"))
+        elif key:
+            by_id[key] = row
         result.append(row)
     for sheet, target in (("出勤", "attendance"), ("记录", "records")):
         for number, data in sheets.get(sheet, []):
             owner = by_id.get(_text(data.get("id")))
             if owner is None:
-                raise ImportRefused([Problem(number, f"{sheet}·活动编号", "在“活动”表中找不到这个编号")])
-            getattr(owner, target).append((number, sheet, data))
+                found.append(Problem(number, f"{sheet}·活动编号", "在“活动”表中找不到这个编号"))
+            else:
+                getattr(owner, target).append((number, sheet, data))
+    if found:
+        raise ImportRefused(found)
     return result
 
 
@@ -265,14 +287,18 @@ def _build(row, kinds, record_kinds, orgs, allowed, members):
             times[key] = parse_datetime(d.get(key))
         except ValueError as exc:
             problem(label, str(exc))
-    parts = d.get("parts") or []
+    try:
+        parts = read_parts(d.get("parts"))
+    except ValueError as exc:
+        problem("环节", str(exc))
+        parts = []
     activity = Activity(
         org=org,
         kind=kind or "",
         title=title[:200],
         place=_text(d.get("place"))[:200],
         status=Status.HELD,
-        parts=parts if isinstance(parts, list) else [],
+        parts=parts,
         minutes=services.sanitize_minutes(_text(d.get("minutes"))),
         planned_start=times.get("start"),
         planned_end=times.get("end"),
@@ -348,13 +374,18 @@ def _write(built, user) -> ImportResult:
             result.unchanged += 1
             continue
         activity.created_by = user
-        services.save_activity(activity, user, notify=False)
-        by_member = {a.member_id: a for a in activity.attendance.all()}
+        # The file lists who was expected; today's register says nothing about a meeting years ago.
+        services.save_activity(activity, user, notify=False, sync=False)
         for member, status, reason in attendance:
-            row = by_member.get(member.pk) or Attendance(activity=activity, member=member, expected=False)
-            row.status, row.method, row.entered_by, row.entered_at = status, Method.IMPORT, user, now
-            row.leave_reason = reason
-            row.save()
+            Attendance.objects.create(
+                activity=activity,
+                member=member,
+                status=status,
+                method=Method.IMPORT,
+                entered_by=user,
+                entered_at=now,
+                leave_reason=reason,
+            )
         Record.objects.bulk_create(
             Record(activity=activity, kind=code, reference=ref, uploaded_by=user) for code, ref in records
         )

@@ -2,7 +2,9 @@
 
 For the compliance engine (issue 4), the facts to read are:
 - `Activity`: `org`, `kind` (a rulebook item code), `status` (only `held` counts), `date` (the local date it
-  was held, or is planned for), `is_late_entry` (补录), `speaker_allowed` (党课 only), `parts` (主题党日).
+  was held, or is planned for), `recorded_at` (when it was first recorded as held), `is_late_entry` (补录:
+  recorded more than `policy.LATE_ENTRY_DAYS` after its date), `speaker_allowed` (党课 only),
+  `parts` (主题党日), `minutes` (empty unless it has visible text).
 - `Attendance`: one row per (activity, member), `expected` and `status`.
 - `Record`: uploaded or referenced records by rulebook record-kind `kind`; the 签到表 is also satisfied by
   recorded attendance (see `services.record_checklist`).
@@ -31,6 +33,11 @@ def activity_choices() -> list[tuple[str, str]]:
 
 
 EXCLUDED_KINDS = frozenset({"heart_talk"})
+
+
+def is_late(moment: dt.datetime, on: dt.date) -> bool:
+    """补录: something about an activity on `on` entered more than LATE_ENTRY_DAYS after it."""
+    return (timezone.localdate(moment) - on).days > policy.LATE_ENTRY_DAYS
 
 
 class Status(models.TextChoices):
@@ -80,9 +87,22 @@ class Activity(models.Model):
     parts = models.JSONField(
         "主题党日内容", default=list, blank=True, help_text="实际开展的环节（规则文件 parts）"
     )
-    minutes = models.TextField("会议记录", blank=True, help_text="已清洗的 HTML")
+    minutes = models.TextField("会议记录", blank=True, help_text="已清洗的 HTML；没有可见文字时为空")
+    minutes_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="会议记录填写人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    minutes_at = models.DateTimeField("会议记录保存时间", null=True, blank=True, editable=False)
     status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.PLANNED)
     date = models.DateField("活动日期", editable=False, db_index=True)
+    # When the activity was first recorded as held (status 已召开 or actual times entered), or the earliest
+    # attendance entered before that; set once. 补录 is measured from it, not from when the row was planned.
+    recorded_at = models.DateTimeField("登记召开时间", null=True, blank=True, editable=False)
     is_late_entry = models.BooleanField("补录", default=False, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -131,8 +151,19 @@ class Activity(models.Model):
     def fill_derived(self) -> None:
         """Set the stored derived fields (also called before bulk inserts)."""
         self.date = timezone.localdate(self.start) if timezone.is_aware(self.start) else self.start.date()
-        created = self.created_at or timezone.now()
-        self.is_late_entry = (timezone.localdate(created) - self.date).days > policy.LATE_ENTRY_DAYS
+        if self.recorded_at is None and (self.status == Status.HELD or self.actual_start):
+            self.recorded_at = self._first_recorded()
+        self.is_late_entry = self.recorded_at is not None and is_late(self.recorded_at, self.date)
+
+    def _first_recorded(self) -> dt.datetime:
+        if self.pk is None:
+            return self.created_at or timezone.now()
+        earliest = (
+            self.attendance.exclude(status="")
+            .filter(entered_at__isnull=False)
+            .aggregate(models.Min("entered_at"))["entered_at__min"]
+        )
+        return min(earliest, timezone.now()) if earliest else timezone.now()
 
     def clean(self) -> None:
         from .services import activity_problems
@@ -297,7 +328,7 @@ class Attendance(models.Model):
 
 
 class MakeUpTask(models.Model):
-    """补学: what an absent member is to study, by when; the member marks it done."""
+    """补学: what an absent member is to study, by when; the member (or the secretary) marks it done."""
 
     attendance = models.OneToOneField(
         Attendance, verbose_name="出勤", on_delete=models.CASCADE, related_name="makeup"
@@ -305,6 +336,15 @@ class MakeUpTask(models.Model):
     content = models.CharField("补学内容", max_length=300)
     due_on = models.DateField("完成时限")
     done_at = models.DateTimeField("完成时间", null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="标记完成人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="党员本人，或代没有账号的党员标记的支部书记",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="布置人",

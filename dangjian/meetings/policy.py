@@ -26,6 +26,11 @@ LATE_AFTER = dt.timedelta(minutes=getattr(settings, "MEETINGS_LATE_AFTER_MINUTES
 # Uploaded records: size limit per file (bytes).
 UPLOAD_MAX_BYTES = getattr(settings, "MEETINGS_UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
 
+# Uploaded photos: at most this many pixels, read from the header before decoding. Reason: a small file
+# can claim a huge image (a "decompression bomb"); 50 million pixels covers the largest phone cameras
+# (48-50 MP) and decodes within about 200 MB.
+UPLOAD_MAX_PIXELS = getattr(settings, "MEETINGS_UPLOAD_MAX_PIXELS", 50_000_000)
+
 # The activity behind a sign-in code is cached this long (seconds) while its members scan; changes made
 # through the pages drop the cached copy at once.
 SIGNIN_CACHE_SECONDS = 15

@@ -15,6 +15,7 @@ urlpatterns = [
     path("<int:pk>/attendance/", views.attendance, name="attendance"),
     path("<int:pk>/qr/", views.qr, name="qr"),
     path("<int:pk>/qr/code/", views.qr_fragment, name="qr_fragment"),
+    path("<int:pk>/qr/print/", views.qr_print, name="qr_print"),
     path("<int:pk>/leave/", views.leave_ask, name="leave"),
     path("<int:pk>/records/", views.record_upload, name="record_upload"),
     path("<int:pk>/agenda/", views.agenda_add, name="agenda_add"),

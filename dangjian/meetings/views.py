@@ -42,6 +42,7 @@ from .models import (
     RectificationStatus,
     Status,
     activity_choices,
+    is_late,
 )
 from .rules import visible_activities
 
@@ -50,7 +51,7 @@ PAGE_SIZE = 30
 
 def _activity(request, pk: int) -> Activity:
     return get_object_or_404(
-        visible_activities(request.user).select_related("host", "recorder", "speaker"), pk=pk
+        visible_activities(request.user).select_related("host", "recorder", "speaker", "minutes_by"), pk=pk
     )
 
 
@@ -188,6 +189,7 @@ def activity_detail(request, pk: int):
             if activity.kind == "general_meeting"
             else None,
             "history": history.changes(activity),
+            "minutes_late": activity.minutes_at is not None and is_late(activity.minutes_at, activity.date),
         },
     )
 
@@ -202,8 +204,7 @@ def minutes_edit(request, pk: int):
     activity = _managed(request, pk)
     form = MinutesForm(request.POST or None, initial={"minutes": activity.minutes})
     if request.method == "POST" and form.is_valid():
-        activity.minutes = services.sanitize_minutes(form.cleaned_data["minutes"])
-        activity.save(update_fields=["minutes", "updated_at"])
+        services.save_minutes(activity, form.cleaned_data["minutes"], request.user)
         messages.success(request, "会议记录已保存。")
         return redirect(activity)
     return render(request, "meetings/minutes.html", {"activity": activity, "form": form})
@@ -213,7 +214,17 @@ def minutes_edit(request, pk: int):
 def activity_print(request, pk: int):
     activity = _activity(request, pk)
     attendance = activity.attendance.select_related("member").order_by("-expected", "member__name_pinyin")
-    return render(request, "meetings/print.html", {"activity": activity, "attendance": attendance})
+    return render(
+        request,
+        "meetings/print.html",
+        {
+            "activity": activity,
+            "attendance": attendance,
+            "expected": sum(1 for a in attendance if a.expected),
+            "agenda": activity.agenda.select_related("subject"),
+            "rectifications": activity.rectifications.select_related("owner"),
+        },
+    )
 
 
 # ---- attendance ----
@@ -232,17 +243,21 @@ def attendance(request, pk: int):
         if method is None:
             raise PermissionDenied
         changed = 0
-        with transaction.atomic():
-            for row in editable.select_related("member"):
-                value = request.POST.get(f"status_{row.member_id}")
-                if value and value != row.status:
-                    services.record_attendance(activity, row.member, value, request.user, method)
-                    changed += 1
-        messages.success(request, f"已登记 {changed} 人的出勤。")
+        try:
+            with transaction.atomic():
+                for row in editable.select_related("member"):
+                    value = request.POST.get(f"status_{row.member_id}")
+                    if value and value != row.status:
+                        services.record_attendance(activity, row.member, value, request.user, method)
+                        changed += 1
+        except ValueError as exc:
+            messages.error(request, f"出勤未保存：{exc}")
+        else:
+            messages.success(request, f"已登记 {changed} 人的出勤。")
         return redirect("meetings:attendance", pk=activity.pk)
-    rows = activity.attendance.select_related("member", "entered_by", "leave_decided_by").order_by(
-        "-expected", "member__name_pinyin"
-    )
+    rows = activity.attendance.select_related(
+        "member", "entered_by", "leave_decided_by", "makeup", "makeup__done_by"
+    ).order_by("-expected", "member__name_pinyin")
     return render(
         request,
         "meetings/attendance.html",
@@ -300,7 +315,9 @@ def makeup_add(request, pk: int):
     if row.status not in ("absent", "leave"):
         messages.error(request, "只有缺席或请假的党员需要补学。")
     elif not form.is_valid():
-        messages.error(request, "请填写补学内容和完成时限。")
+        messages.error(
+            request, "补学未布置：" + "；".join(e for errors in form.errors.values() for e in errors)
+        )
     else:
         MakeUpTask.objects.update_or_create(
             attendance=row, defaults={**form.cleaned_data, "created_by": request.user}
@@ -321,12 +338,26 @@ def makeup_add(request, pk: int):
 @login_required
 @require_POST
 def makeup_done(request, pk: int):
+    """The member marks their own 补学 done; the secretary may mark it for a member (without an account,
+    say), and the task records who did."""
     access = access_for(request.user)
-    task = get_object_or_404(MakeUpTask, pk=pk, attendance__member_id=access.member_id)
-    task.done_at = task.done_at or timezone.now()
-    task.save(update_fields=["done_at"])
-    messages.success(request, "补学已标记完成。")
-    return redirect("meetings:list")
+    task = get_object_or_404(
+        MakeUpTask.objects.select_related("attendance__activity__org", "attendance__member"),
+        Q(attendance__member_id=access.member_id)
+        | Q(attendance__activity__in=visible_activities(request.user)),
+        pk=pk,
+    )
+    own = task.attendance.member_id == access.member_id
+    if not own and not request.user.has_perm("meetings.change_activity", task.attendance.activity):
+        raise PermissionDenied
+    if task.done_at is None:
+        task.done_at, task.done_by = timezone.now(), request.user
+        task.save(update_fields=["done_at", "done_by"])
+    if own:
+        messages.success(request, "补学已标记完成。")
+        return redirect("meetings:list")
+    messages.success(request, f"已代{task.attendance.member}标记补学完成。")
+    return redirect("meetings:attendance", pk=task.attendance.activity_id)
 
 
 # ---- QR sign-in ----
@@ -349,6 +380,20 @@ def _managed_or_recorder(request, pk: int) -> Activity:
     if not request.user.has_perm("meetings.record_attendance", activity):
         raise PermissionDenied
     return activity
+
+
+@login_required
+def qr_print(request, pk: int):
+    """A sheet to print and put up at the door: its code does not rotate and signs in only inside the
+    sign-in window."""
+    activity = _managed_or_recorder(request, pk)
+    url = request.build_absolute_uri(reverse("meetings:signin", args=[services.printed_token(activity.pk)]))
+    opens, closes = services.signin_window(activity)
+    return render(
+        request,
+        "meetings/qr_print.html",
+        {"activity": activity, "svg": services.qr_svg(url), "opens": opens, "closes": closes},
+    )
 
 
 def _qr_context(request, activity: Activity) -> dict:
@@ -447,8 +492,9 @@ def agenda_add(request, pk: int):
         item.activity = activity
         item.eligible = len(services.eligible_voters(services.branch_of(activity.org), activity.date))
         outcome = item.outcome
-        if outcome.problems:
-            messages.error(request, "议题未保存：" + "；".join(outcome.problems))
+        problems = [*services.agenda_problems(item), *outcome.problems]
+        if problems:
+            messages.error(request, "议题未保存：" + "；".join(problems))
         else:
             item.save()
             messages.success(
@@ -466,13 +512,15 @@ def rectification_add(request, pk: int):
     form = RectificationForm(request.POST, members=_branch_members(activity))
     if activity.kind != "org_life_meeting":
         messages.error(request, "只有组织生活会登记整改措施。")
-    elif form.is_valid():
+    elif not form.is_valid():
+        messages.error(request, "整改措施未保存：请填写措施、责任人和完成时限。")
+    elif form.cleaned_data["due_on"] < activity.date:
+        messages.error(request, f"整改措施未保存：完成时限不能早于会议日期（{activity.date:%Y-%m-%d}）。")
+    else:
         item = form.save(commit=False)
         item.activity = activity
         item.save()
         messages.success(request, "整改措施已登记。")
-    else:
-        messages.error(request, "整改措施未保存：请填写措施、责任人和完成时限。")
     return redirect(activity)
 
 
@@ -495,8 +543,12 @@ def month_calendar(request):
     today = timezone.localdate()
     try:
         year, month = (int(x) for x in request.GET.get("month", f"{today:%Y-%m}").split("-"))
+        if not dt.MINYEAR < year < dt.MAXYEAR:  # the months either side must exist too
+            raise ValueError
         first = dt.date(year, month, 1)
     except ValueError:
+        if "month" in request.GET:
+            messages.error(request, "月份应写成 2025-06 这样的年-月，且年份在 2 至 9998 之间；已显示本月。")
         first = today.replace(day=1)
     last = first.replace(day=pycalendar.monthrange(first.year, first.month)[1])
     activities = (

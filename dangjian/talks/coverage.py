@@ -135,7 +135,9 @@ class Coverage:
         """What a reader should know about this year's figures, in Chinese."""
         notes = []
         if self.no_secretary:
-            notes.append(f"{self.year}年（截至{self.end:%Y-%m-%d}）本支部未设书记，谈心谈话无法计入，请先在党组织页面任命书记。")
+            notes.append(
+                f"{self.year}年（截至{self.end:%Y-%m-%d}）本支部未设书记，谈心谈话无法计入，请先在党组织页面任命书记。"
+            )
         else:
             for first, last in self.gaps:
                 notes.append(f"{first:%Y-%m-%d} 至 {last:%Y-%m-%d} 本支部无书记，期间的谈话不计入。")

@@ -48,16 +48,23 @@ def populate(ctx) -> None:
         delay = rng.randint(35, 90) if late else rng.randint(0, 6)
         entered = dt.datetime.combine(on + dt.timedelta(days=delay), dt.time(rng.randint(8, 20)))
         opinions, follow_up = rng.choice(OPINIONS), rng.choice(FOLLOW_UPS)
-        rows.append(Talk(
-            org=branch, initiator_id=a, partner_id=b, talked_on=on,
-            pairing=pairing_of(a in committee[branch.pk], b in committee[branch.pk]),
-            form=rng.choices(FORMS, weights=[70, 20, 5, 5])[0], topics=rng.choice(TOPICS), opinions=opinions,
-            follow_up=follow_up,
-            follow_up_done=bool(follow_up) and (on.year < today.year or rng.random() < 0.6),
-            before_review_year=on.year - 1 if on.month <= 2 and rng.random() < 0.5 else None,
-            created_by_id=accounts.get(secretary[branch.pk]),
-            created_at=min(timezone.make_aware(entered), now),
-        ))
+        rows.append(
+            Talk(
+                org=branch,
+                initiator_id=a,
+                partner_id=b,
+                talked_on=on,
+                pairing=pairing_of(a in committee[branch.pk], b in committee[branch.pk]),
+                form=rng.choices(FORMS, weights=[70, 20, 5, 5])[0],
+                topics=rng.choice(TOPICS),
+                opinions=opinions,
+                follow_up=follow_up,
+                follow_up_done=bool(follow_up) and (on.year < today.year or rng.random() < 0.6),
+                before_review_year=on.year - 1 if on.month <= 2 and rng.random() < 0.5 else None,
+                created_by_id=accounts.get(secretary[branch.pk]),
+                created_at=min(timezone.make_aware(entered), now),
+            )
+        )
 
     for year in (today.year - 1, today.year):
         last = min(dt.date(year, 12, 31), today)

@@ -18,7 +18,14 @@ class TalkForm(forms.ModelForm):
     class Meta:
         model = Talk
         fields = [
-            "initiator", "partner", "talked_on", "form", "topics", "opinions", "follow_up", "follow_up_done",
+            "initiator",
+            "partner",
+            "talked_on",
+            "form",
+            "topics",
+            "opinions",
+            "follow_up",
+            "follow_up_done",
             "before_review_year",
         ]
         widgets = {

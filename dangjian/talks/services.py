@@ -136,14 +136,10 @@ class _Person(NamedTuple):
 def coverages_for(
     branches: QuerySet[Organisation], year: int, as_of: dt.date | None = None
 ) -> dict[int, Coverage]:
-    """The coverage of many branches at once, by branch id, in six queries whatever their number.
-
-    Everyone's time in a branch comes from the register: 入党日期 or a transfer in opens it; a transfer
-    out, or a status change to one no longer active (read from the change log), closes it.
-    """
+    """The coverage of many branches at once, by branch id, in six queries whatever their number; each
+    member's time in a branch comes from `member_stints`."""
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
     ids = list(branches.values_list("pk", flat=True))
-    wanted = set(ids)
     in_branches = branches.values("pk")
     posts: dict[int, list[tuple]] = defaultdict(list)
     for org_id, *post in (
@@ -153,34 +149,8 @@ def coverages_for(
         .values_list("org_id", "member_id", "member__name", "title", "started_on", "ended_on")
     ):
         posts[org_id].append(post)
-    moved = Transfer.objects.filter(Q(from_org__in=in_branches) | Q(to_org__in=in_branches))
-    moves: dict[tuple[int, int], list[tuple[int, int, dt.date]]] = defaultdict(list)
-    for member_id, *move in moved.order_by("transferred_on", "id").values_list(
-        "member_id", "from_org_id", "to_org_id", "transferred_on"
-    ):
-        for org_id in {move[0], move[1]} & wanted:
-            moves[member_id, org_id].append(tuple(move))
-    people = [
-        _Person(*row)
-        for row in Member.objects.filter(Q(org__in=in_branches) | Q(pk__in=moved.values("member_id")))
-        .filter(joined_on__lte=end)
-        .order_by("name_pinyin", "id")
-        .values_list("pk", "name", "org_id", "status", "joined_on")
-    ]
-    left = _left_on([p for p in people if p.org_id in wanted and not p.is_active])
-    orgs_of: dict[int, set[int]] = defaultdict(set)
-    for member_id, org_id in moves:
-        orgs_of[member_id].add(org_id)
     on_committee = {(post[0], org_id) for org_id, held in posts.items() for post in held}
-    stints: dict[int, list[Stint]] = defaultdict(list)
-    for person in people:
-        org_ids = orgs_of.get(person.pk, set()) | ({person.org_id} & wanted)
-        for org_id in org_ids:
-            committee = (person.pk, org_id) in on_committee
-            for first, last in _spans(
-                person, org_id, moves.get((person.pk, org_id), ()), left.get(person.pk)
-            ):
-                stints[org_id].append(Stint(person.pk, person.name, first, last, committee))
+    stints = member_stints(ids, end, on_committee)
     talks: dict[int, list[TalkFact]] = defaultdict(list)
     for pk, org_id, a, b, on in Talk.objects.filter(
         org__in=in_branches, talked_on__range=(start, end)
@@ -208,6 +178,52 @@ def coverages_for(
             minimum=minimum,
         )
     return out
+
+
+def member_stints(
+    ids: list[int], until: dt.date, on_committee: set[tuple[int, int]] = frozenset()
+) -> dict[int, list[Stint]]:
+    """Everyone's time in each branch (by id) up to `until`, from the register: 入党日期 or a transfer in
+    opens it; a transfer out, or a status change to one no longer active (read from the change log),
+    closes it. `on_committee` holds the (member id, branch id) pairs to flag as committee members."""
+    wanted = set(ids)
+    moved = Transfer.objects.filter(Q(from_org__in=ids) | Q(to_org__in=ids))
+    moves: dict[tuple[int, int], list[tuple[int, int, dt.date]]] = defaultdict(list)
+    for member_id, *move in moved.order_by("transferred_on", "id").values_list(
+        "member_id", "from_org_id", "to_org_id", "transferred_on"
+    ):
+        for org_id in {move[0], move[1]} & wanted:
+            moves[member_id, org_id].append(tuple(move))
+    people = [
+        _Person(*row)
+        for row in Member.objects.filter(Q(org__in=ids) | Q(pk__in=moved.values("member_id")))
+        .filter(joined_on__lte=until)
+        .order_by("name_pinyin", "id")
+        .values_list("pk", "name", "org_id", "status", "joined_on")
+    ]
+    left = _left_on([p for p in people if p.org_id in wanted and not p.is_active])
+    orgs_of: dict[int, set[int]] = defaultdict(set)
+    for member_id, org_id in moves:
+        orgs_of[member_id].add(org_id)
+    stints: dict[int, list[Stint]] = defaultdict(list)
+    for person in people:
+        org_ids = orgs_of.get(person.pk, set()) | ({person.org_id} & wanted)
+        for org_id in org_ids:
+            committee = (person.pk, org_id) in on_committee
+            for first, last in _spans(
+                person, org_id, moves.get((person.pk, org_id), ()), left.get(person.pk)
+            ):
+                stints[org_id].append(Stint(person.pk, person.name, first, last, committee))
+    return stints
+
+
+def members_on(org: Organisation, on: dt.date) -> set[int]:
+    """Who belonged to the branch on a day (by the register and its transfers and status changes)."""
+    return {
+        s.member_id
+        for s in member_stints([org.pk], on)[org.pk]
+        if s.start <= on and (s.end is None or s.end >= on)
+    }
 
 
 def _spans(person: _Person, org_id: int, moves: list[tuple[int, int, dt.date]], left_on: dt.date | None):

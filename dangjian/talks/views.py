@@ -1,3 +1,5 @@
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -21,9 +23,20 @@ from .services import coverage_for, eligible_members, recordable_branches
 PAGE_SIZE = 50
 YEARS_SHOWN = 5
 EXPORT_HEADERS = [
-    "谈话日期", "所属党支部", "谈话人", "谈话对象", "谈话类型", "谈话形式", "谈话主题及内容",
-    "提出的意见建议", "后续跟进事项", "跟进事项已落实", "组织生活会前谈话（年度）",
-    "录入人", "录入时间", "补录",
+    "谈话日期",
+    "所属党支部",
+    "谈话人",
+    "谈话对象",
+    "谈话类型",
+    "谈话形式",
+    "谈话主题及内容",
+    "提出的意见建议",
+    "后续跟进事项",
+    "跟进事项已落实",
+    "组织生活会前谈话（年度）",
+    "录入人",
+    "录入时间",
+    "补录",
 ]
 
 
@@ -100,7 +113,7 @@ def org_talks(request, code: str):
         | Q(pk__in=Talk.objects.filter(org=org).values("partner_id"))
     ).order_by("name_pinyin", "id")
     member = None
-    if request.GET.get("member", "").isdigit():
+    if re.fullmatch(r"[0-9]{1,18}", request.GET.get("member", "")):
         member = people.filter(pk=int(request.GET["member"])).first()
         talks = talks.involving(member.pk) if member else talks.none()
     if request.GET.get("format") == "xlsx":
@@ -125,10 +138,20 @@ def org_talks(request, code: str):
 def _export(org: Organisation, year: int, talks):
     rows = (
         (
-            t.talked_on, t.org.name, t.initiator.name, t.partner.name, t.get_pairing_display(),
-            t.get_form_display(), t.topics, t.opinions, t.follow_up, "是" if t.follow_up_done else "否",
-            t.before_review_year or "", str(t.created_by) if t.created_by else "",
-            timezone.localtime(t.created_at).strftime("%Y-%m-%d %H:%M"), "补录" if t.is_late_entry else "",
+            t.talked_on,
+            t.org.name,
+            t.initiator.name,
+            t.partner.name,
+            t.get_pairing_display(),
+            t.get_form_display(),
+            t.topics,
+            t.opinions,
+            t.follow_up,
+            "是" if t.follow_up_done else "否",
+            t.before_review_year or "",
+            str(t.created_by) if t.created_by else "",
+            timezone.localtime(t.created_at).strftime("%Y-%m-%d %H:%M"),
+            "补录" if t.is_late_entry else "",
         )
         for t in talks.iterator(chunk_size=2000)
     )

@@ -48,3 +48,34 @@ def test_member_signs_in_on_phone_and_secretary_sees_it(world, live_server, brow
     assert "扫码签到" in row.inner_text()
     assert secretary.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
     secretary.screenshot(path="/tmp/meetings-attendance-phone.png", full_page=True)
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_printed_code_signs_in_on_phone(world, live_server, browser):
+    from dangjian.meetings import services
+
+    activity = make_activity(world.branch_a, "theme_day", start=timezone.now())
+    row = activity.attendance.get(member=world.members_a[3])
+    row.status = "absent"
+    row.save()
+    services.save_minutes(activity, "<h2>议程</h2><ul><li>学习党章</li></ul>", world.user("secretary_a"))
+    secretary = browser.new_page(viewport=PHONE)
+    _login(secretary, live_server.url, "secretary_a")
+    secretary.goto(f"{live_server.url}/meetings/{activity.pk}/qr/")
+    secretary.get_by_role("link", name="打印签到码").click()
+    secretary.wait_for_load_state()
+    assert secretary.locator(".qr svg").count() == 1 and "此码只在签到时间内有效" in secretary.content()
+    assert secretary.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    secretary.screenshot(path="/tmp/meetings-qr-print-phone.png", full_page=True)
+    for path, name in ((f"/meetings/{activity.pk}/", "detail"), (f"/meetings/{activity.pk}/print/", "print")):
+        secretary.goto(f"{live_server.url}{path}")
+        assert secretary.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+        secretary.screenshot(path=f"/tmp/meetings-{name}-phone.png", full_page=True)
+
+    phone = browser.new_page(viewport=PHONE)
+    _login(phone, live_server.url, "member_a")
+    phone.goto(f"{live_server.url}/meetings/s/{services.printed_token(activity.pk)}/")
+    phone.get_by_role("button", name="签到").click()
+    phone.get_by_role("status").wait_for()
+    assert "签到成功" in phone.get_by_role("status").inner_text()

@@ -124,6 +124,9 @@ def test_vote_recorded_with_eligible_from_register(world, client_for):
         "votes_abstain": 0,
     }
     response = client.post(f"/meetings/{a.pk}/agenda/", data, follow=True)
+    assert "多于已登记出席的人数（0）" in response.content.decode() and not AgendaItem.objects.exists()
+    a.attendance.filter(member__in=world.members_a[:5]).update(status="present")
+    response = client.post(f"/meetings/{a.pk}/agenda/", data, follow=True)
     item = AgendaItem.objects.get()
     assert item.eligible == 8 and item.outcome.quorum_met and not item.outcome.passed
     assert "达到法定人数，未通过" in response.content.decode()
