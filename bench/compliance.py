@@ -4,9 +4,11 @@
         .venv/bin/dangjian demo --branches 1800 --members 60000
     DATABASE_URL=... .venv/bin/python -m bench.compliance --generate --year 2025
 
-`--generate` fills three years of held activities (each 附件1 kind at its frequency, a few missed),
-their attendance (about 5 M rows) and records with COPY into the meetings app's real tables, when
-the demo command did not make them. The bench then times, on the same data:
+The demo command's scale options make the last 14 months of activities (attendance only for the last
+92 days). `--generate` completes three full years before that window: held activities (each 附件1
+kind at its frequency, a few missed), their attendance and records, with COPY into the meetings
+app's real tables, every date from 1 January two years before `--year` up to the day before the
+demo's first activity. The bench then times, on the same data:
 
 - the engine: `compliance.services.matrix(town, year)`: facts loaded in a fixed number of queries,
   every verdict with its reasons built in Python, cells and chart figures kept;
@@ -14,8 +16,9 @@ the demo command did not make them. The bench then times, on the same data:
   and period, how many of them lack a required record, and per branch the members the 书记 talked
   with in the year, 谈心谈话);
 
-and reports the ratio, the number of queries (and that it is the same for a tenth of the county),
-and the peak Python memory of the engine run (tracemalloc).
+and reports the ratio, the number of queries (and that it is the same for a quarter of the county),
+and the peak Python memory of the engine run (tracemalloc). It exits with status 1 when the engine
+and the SQL disagree on the counted activities or the 谈心谈话 members.
 """
 
 import argparse
@@ -38,7 +41,7 @@ django.setup()
 from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-from dangjian.compliance import services  # noqa: E402
+from dangjian.compliance import facts, services  # noqa: E402
 from dangjian.meetings.models import Activity  # noqa: E402
 from dangjian.members.choices import ACTIVE_STATUSES, Category  # noqa: E402
 from dangjian.members.models import Member  # noqa: E402
@@ -69,8 +72,8 @@ def _schedule(rng: random.Random, year: int, has_committee: bool):
         yield "org_life_meeting", dt.date(year, 12, rng.randint(1, 28)), None
 
 
-def generate(years: list[int], seed: int = 1) -> None:
-    """Held activities with attendance and records for every branch and 党小组, by COPY."""
+def generate(years: list[int], before: dt.date, seed: int = 1) -> None:
+    """Held activities before `before` with attendance and records, for every branch and 党小组 (COPY)."""
     rng = random.Random(seed)
     book = rulebook.current()
     orgs = list(
@@ -89,7 +92,6 @@ def generate(years: list[int], seed: int = 1) -> None:
             group_members.setdefault(group_id, []).append(pk)
         full[org_id] = full.get(org_id, 0) + (category == Category.FULL)
     next_id = (Activity.objects.order_by("-id").values_list("id", flat=True).first() or 0) + 1
-    now = dt.datetime.now(SHANGHAI)
     started = time.monotonic()
     counts = {"activities": 0, "attendance": 0, "records": 0}
     # One COPY at a time per connection: activities stream straight in, attendance and records go
@@ -112,8 +114,11 @@ def generate(years: list[int], seed: int = 1) -> None:
                         plan = list(_schedule(rng, year, structure.has_committee(full.get(org_id, 0))))
                         people = members.get(org_id, [])
                     for code, day, allowed in plan:
+                        if day >= before:
+                            continue
                         start = dt.datetime(day.year, day.month, day.day, 9, tzinfo=SHANGHAI)
                         end = start + dt.timedelta(hours=2)
+                        entered = end + dt.timedelta(days=1)
                         minutes = "<p>会议记录</p>" if rng.random() > 0.1 else ""
                         acts.write_row(
                             (
@@ -131,8 +136,8 @@ def generate(years: list[int], seed: int = 1) -> None:
                                 "held",
                                 day,
                                 False,
-                                now,
-                                now,
+                                entered,
+                                entered,
                                 org_id,
                             )
                         )
@@ -144,7 +149,9 @@ def generate(years: list[int], seed: int = 1) -> None:
                         item = book.item(code)
                         for record in sorted({c for s in item.stages for c in s.records} | set(item.records)):
                             if record not in ("minutes", "sign_in_sheet") and rng.random() < 0.9:
-                                rec_file.write(f"{record}\t\t\t\t0\t档案盒\t{now.isoformat()}\t{next_id}\n")
+                                rec_file.write(
+                                    f"{record}\t\t\t\t0\t档案盒\t{entered.isoformat()}\t{next_id}\n"
+                                )
                                 counts["records"] += 1
                         counts["activities"] += 1
                         counts["attendance"] += len(attendees)
@@ -191,7 +198,7 @@ def hand_sql(root: Organisation, year: int, as_of: dt.date) -> list[tuple]:
         CASE per.period WHEN 'month' THEN to_char(a.date, 'YYYY-MM')
              WHEN 'quarter' THEN to_char(a.date, 'YYYY-"Q"Q') ELSE to_char(a.date, 'YYYY') END AS period
       FROM meetings_activity a JOIN orgs_organisation o ON o.id = a.org_id JOIN per ON per.kind = a.kind
-      WHERE o.path LIKE %s AND a.status = 'held' AND a.date BETWEEN %s AND %s
+      WHERE o.path LIKE %s AND a.status = 'held' AND a.date BETWEEN %s AND %s AND a.created_at < %s
     )
     SELECT org_id, kind, period,
       count(*) FILTER (WHERE speaker_allowed IS NOT FALSE) AS counted,
@@ -202,7 +209,8 @@ def hand_sql(root: Organisation, year: int, as_of: dt.date) -> list[tuple]:
             SELECT 1 FROM meetings_attendance t WHERE t.activity_id = acts.id AND t.status <> '')
           WHEN 'rectification' THEN NOT EXISTS (
             SELECT 1 FROM meetings_rectification x WHERE x.activity_id = acts.id)
-          ELSE NOT EXISTS (SELECT 1 FROM meetings_record r WHERE r.activity_id = acts.id AND r.kind = req.rec)
+          ELSE NOT EXISTS (SELECT 1 FROM meetings_record r
+            WHERE r.activity_id = acts.id AND r.kind = req.rec AND r.uploaded_at < %s)
         END
       )) AS lacking
     FROM acts GROUP BY org_id, kind, period
@@ -227,7 +235,8 @@ def hand_sql(root: Organisation, year: int, as_of: dt.date) -> list[tuple]:
     """
     params = [p for pair in required for p in pair[:2]] + [p for pair in periods.items() for p in pair]
     start, end = dt.date(year, 1, 1), min(as_of, dt.date(year, 12, 31))
-    params += [root.path + "%", start, end]
+    entered = facts.entered_by(as_of)
+    params += [root.path + "%", start, end, entered, entered]
     params += [str(year), root.path + "%", end, end, start, start, end]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -269,12 +278,13 @@ def main(argv=None) -> int:
         with connection.cursor() as cursor:
             cursor.execute("SET max_parallel_workers_per_gather = 0")
     years = [args.year - 2, args.year - 1, args.year]
-    if not Activity.objects.filter(date__year=args.year).exists():
+    if not Activity.objects.filter(date__year=years[0]).exists():
         if not args.generate:
-            print("该年度没有活动数据；加 --generate 生成。", file=sys.stderr)
+            print(f"{years[0]}年没有活动数据；加 --generate 补齐三年。", file=sys.stderr)
             return 2
-        generate(years)
-    as_of = dt.date(args.year + 1, 1, 10)
+        first = Activity.objects.order_by("date").values_list("date", flat=True).first()
+        generate(years, before=first or dt.date(args.year + 1, 1, 1))
+    as_of = dt.date.today()
     branches = Organisation.objects.filter(kind=OrgKind.BRANCH).count()
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM meetings_attendance")
@@ -308,6 +318,7 @@ def main(argv=None) -> int:
     )
     print(f"谈心谈话 talked-with members: SQL {talked_sql}, engine {talked_engine}")
     print(f"ratio engine/SQL: {engine_time / sql_time:.2f}")
+    agree = counted_sql == counted_engine and talked_sql == talked_engine
     print(
         f"queries: county {len(county.captured_queries)}, "
         f"{len(part_matrix.rows)} branches {len(smaller.captured_queries)}"
@@ -316,6 +327,9 @@ def main(argv=None) -> int:
         f"peak Python memory of the engine run: {peak / 2**20:.0f} MiB; process max RSS "
         f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB"
     )
+    if not agree:
+        print("引擎与手写 SQL 的计数不一致。", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -29,6 +29,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.utils import timezone
 
 from dangjian.meetings.models import Activity, AgendaItem, Attendance, Record, Rectification
 from dangjian.meetings.models import Status as ActivityStatus
@@ -99,14 +100,20 @@ def org_facts(root: Organisation) -> list[OrgFacts]:
     return out
 
 
+def entered_by(as_of: dt.date) -> dt.datetime:
+    """The end of the `as_of` day: what was entered after it is not known to an evaluation as of that day."""
+    return timezone.make_aware(dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time()))
+
+
 def _held(root: Organisation, year: int, as_of: dt.date, prefix: str = "") -> Q:
-    """Activities held under `root` in `year`, up to `as_of` (reached through `prefix`)."""
+    """Activities held under `root` in `year` up to `as_of` and entered by then (reached through `prefix`)."""
     return Q(
         **{
             f"{prefix}org__path__startswith": root.path,
             f"{prefix}status": ActivityStatus.HELD,
             f"{prefix}date__gte": dt.date(year, 1, 1),
             f"{prefix}date__lte": min(as_of, dt.date(year, 12, 31)),
+            f"{prefix}created_at__lt": entered_by(as_of),
         }
     )
 
@@ -166,7 +173,7 @@ def activity_rows(root: Organisation, year: int, as_of: dt.date):
 def record_rows(root: Organisation, year: int, as_of: dt.date):
     """(org id, activity id, record kind) of the same activities, in the same order: one query, streamed."""
     return (
-        Record.objects.filter(_held(root, year, as_of, "activity__"))
+        Record.objects.filter(_held(root, year, as_of, "activity__"), uploaded_at__lt=entered_by(as_of))
         .order_by("activity__org_id", "activity_id")
         .values_list("activity__org_id", "activity_id", "kind")
         .distinct()
