@@ -35,6 +35,45 @@ def todo(org: Organisation, as_of: dt.date) -> list[Verdict]:
     return forecasts(verdicts_for(org, as_of.year, as_of))
 
 
+@dataclass
+class BranchTodo:
+    code: str
+    name: str
+    items: list[Verdict]
+    linked: bool  # whether the reader may open the branch's verdict pages
+
+
+def todo_by_branch(roots: Iterable[Organisation], as_of: dt.date, linked: bool = True) -> list[BranchTodo]:
+    """What is still owed on `as_of` under each of `roots` (branches run by the reader, or a 党小组 they
+    lead), grouped by branch (a 党小组's items under its branch), soonest due first.
+
+    A fixed number of queries per root, whatever the number of branches under it."""
+    month = Period.of("month", as_of)
+    owed: dict[int, list[Verdict]] = defaultdict(list)
+    for root in roots:
+        for bundle in facts.stream(root, as_of.year, as_of):
+            org = bundle.org
+            coverage = {(org.id, as_of.year): bundle.talk} if bundle.talk else {}
+            found = evaluate(
+                [org],
+                rulebook.current(),
+                bundle.activities,
+                coverage,
+                as_of,
+                year=as_of.year,
+                within=month,
+                evaluated_kinds=facts.EVALUATED_KINDS,
+            )
+            owed[org.parent_id if org.kind == OrgKind.GROUP else org.id].extend(forecasts(found))
+    branches = Organisation.objects.filter(pk__in=[k for k, v in owed.items() if v]).values_list(
+        "pk", "code", "name"
+    )
+    return sorted(
+        (BranchTodo(code, name, forecasts(owed[pk]), linked) for pk, code, name in branches),
+        key=lambda t: t.code,
+    )
+
+
 def matrix_rules() -> list:
     """The rules shown as matrix columns: those with a frequency (items "按需" are never counted)."""
     return [i for i in rulebook.current().items.values() if i.frequency.period != "none"]

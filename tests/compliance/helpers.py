@@ -23,7 +23,12 @@ def held(org, kind, day: dt.date, *, records=(), minutes="<p>会议记录</p>", 
     )
     if allowed is not None:
         Activity.objects.filter(pk=activity.pk).update(speaker_allowed=allowed)
-    Record.objects.bulk_create([Record(activity=activity, kind=k, reference="档案盒1", uploaded_at=activity.created_at) for k in records])
+    Record.objects.bulk_create(
+        [
+            Record(activity=activity, kind=k, reference="档案盒1", uploaded_at=activity.created_at)
+            for k in records
+        ]
+    )
     return activity
 
 

@@ -132,3 +132,31 @@ def test_branch_page_shows_todo_and_history(world, client_for, settings):
     assert "本季度还需召开支部党员大会1次，剩余12天" in page
     assert "2024年" in page and "往年情况" in page
     assert 'id="compliance-todo"' in home and "本季度还需召开支部党员大会1次，剩余12天" in home
+
+
+def test_home_todo_groups_every_branch_run_and_shows_a_group_leader_their_group(world, client_for):
+    import time_machine
+
+    from dangjian.orgs.choices import PositionTitle
+    from tests.factories import appoint
+
+    appoint(world.members_b[1], world.branch_a, PositionTitle.ORGANISER)  # organiser_b now runs both
+    with time_machine.travel(
+        dt.datetime(2025, 3, 20, 10, tzinfo=dt.timezone(dt.timedelta(hours=8))), tick=False
+    ):
+        both = client_for("organiser_b").get("/").content.decode()
+        leader = client_for("group_leader_a").get("/").content.decode()
+    todo = both[both.index('id="compliance-todo"') :]
+    assert (
+        todo.count('<h3 class="small">甲村党支部</h3>')
+        == todo.count('<h3 class="small">乙企业党支部</h3>')
+        == 1
+    )
+    assert todo.count("本季度还需召开支部党员大会1次，剩余12天") == 2
+    assert "/compliance/org/BRA/general_meeting/?period=2025-Q1" in todo
+    assert "/compliance/org/BRB/general_meeting/?period=2025-Q1" in todo
+    # The 党小组长 sees their own group's meeting, without a link to pages they may not open.
+    todo = leader[leader.index('id="compliance-todo"') :]
+    assert "本月还需召开党小组会1次" in todo and "（第二党小组）" in todo
+    assert "第一党小组" not in todo and "支部党员大会" not in todo
+    assert "/compliance/" not in todo
