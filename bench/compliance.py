@@ -218,7 +218,12 @@ def hand_sql(root: Organisation, year: int, as_of: dt.date) -> list[tuple]:
     SELECT mem.org_id, 'heart_talk', %s, count(talked.member_id), count(*) - count(talked.member_id)
     FROM (
       SELECT m.id, m.org_id FROM members_member m JOIN orgs_organisation o ON o.id = m.org_id
-      WHERE o.path LIKE %s AND m.status IN ('normal', 'mobile', 'lost') AND m.joined_on <= %s
+      WHERE o.path LIKE %s AND m.joined_on <= %s
+        -- still in the branch at the end: active, or the status change that ended it came later
+        AND (m.status IN ('normal', 'mobile', 'lost') OR (COALESCE(
+          (SELECT min(h.history_date) FROM members_historicalmember h
+           WHERE h.id = m.id AND h.status NOT IN ('normal', 'mobile', 'lost')),
+          m.updated_at) AT TIME ZONE 'Asia/Shanghai')::date - 1 >= %s)
         AND NOT EXISTS (
           SELECT 1 FROM orgs_position p
           WHERE p.org_id = m.org_id AND p.member_id = m.id AND p.title = 'secretary'
@@ -237,7 +242,7 @@ def hand_sql(root: Organisation, year: int, as_of: dt.date) -> list[tuple]:
     start, end = dt.date(year, 1, 1), min(as_of, dt.date(year, 12, 31))
     entered = facts.entered_by(as_of)
     params += [root.path + "%", start, end, entered, entered]
-    params += [str(year), root.path + "%", end, end, start, start, end]
+    params += [str(year), root.path + "%", end, end, end, start, start, end]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
