@@ -71,7 +71,7 @@ def remind(as_of: dt.date, days: int | None = None) -> Result:
             message = {
                 "key": f"compliance:{v.org}:{v.rule}:{v.period}",
                 "title": f"{v.org_name}：{v.forecast}",
-                "body": v.reasons[-1],
+                "body": v.shortfall,
                 "org": org,
             }
             url = reverse("compliance:verdict", args=[branch.code, v.rule]) + f"?period={v.period}"

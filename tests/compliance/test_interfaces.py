@@ -56,6 +56,19 @@ def test_command_table_and_bad_input(world):
         call_command("compliance", "--org", "NOPE")
     with pytest.raises(CommandError, match="YYYY-MM-DD"):
         call_command("compliance", "--org", "BRA", "--as-of", "2025/01/01")
+    with pytest.raises(CommandError, match="不在 --year 2025 年内"):
+        call_command("compliance", "--org", "BRA", "--year", "2025", "--period", "2026-Q1")
+    with pytest.raises(CommandError, match="年度应在 2000 到 2100 之间"):
+        call_command("compliance", "--org", "BRA", "--year", "99999")
+
+
+def test_command_table_says_what_is_still_owed(world):
+    held(world.branch_a, "party_lecture", dt.date(2025, 3, 1), records=["lecture_script"], allowed=True)
+    out = StringIO()
+    call_command("compliance", "--org", "BRA", "--year", "2025", "--as-of", "2026-01-10", stdout=out)
+    lines = out.getvalue().splitlines()
+    lecture = lines[next(i for i, line in enumerate(lines) if line.startswith("党课")) + 1]
+    assert lecture.strip().startswith("2025年已结束，尚差3次，未达标。")
 
 
 def test_stricter_local_rule_changes_verdicts_and_version(world, settings, tmp_path):
@@ -85,8 +98,14 @@ def test_api_matches_the_command(world, client_for):
         .json()
     )
     cli = _json("--org", "BRA", "--year", "2025", "--as-of", "2026-01-10", "--format", "json")
-    strip = lambda rows: [(v["rule"], v["org"], v["period"], v["status"], v["counted"]) for v in rows]  # noqa: E731
-    assert strip(api) == strip(cli)
+    assert api == cli  # the API's schema is the verdict itself, every field included
+    for year in (99999, 10000, -1, 1999, 2101):
+        for url in ("/api/compliance/orgs/BRA", "/api/compliance/matrix/TOWN"):
+            out = client_for("office").get(url, {"year": year})
+            assert out.status_code == 422 and "年度应在 2000 到 2100 之间" in out.json()["detail"], (url, year)
+    far = client_for("office").get("/api/compliance/orgs/BRA", {"as_of": "9999-12-31"})
+    assert far.status_code == 422
+    assert client_for("office").get("/compliance/", {"year": 99999}).status_code == 404
     bad = client_for("secretary_a").get("/api/compliance/orgs/BRA", {"period": "2025-Q9"})
     assert bad.status_code == 422 and "期间" in bad.json()["detail"]
     schema = client_for("office").get("/api/openapi.json").json()
