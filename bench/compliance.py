@@ -13,8 +13,8 @@ demo's first activity. The bench then times, on the same data:
 - the engine: `compliance.services.matrix(town, year)`: facts loaded in a fixed number of queries,
   every verdict with its reasons built in Python, cells and chart figures kept;
 - one hand-written SQL query computing the same counts (counted activities per organisation, rule
-  and period, how many of them lack a required record, and per branch the members the 书记 talked
-  with in the year, 谈心谈话);
+  and period, how many of them lack a required record, per branch the members the 书记 talked
+  with in the year, 谈心谈话, and the 民主评议 decided);
 
 and reports the ratio, the number of queries (and that it is the same for a quarter of the county),
 and the peak Python memory of the engine run (tracemalloc). It exits with status 1 when the engine
@@ -237,12 +237,20 @@ def hand_sql(root: Organisation, year: int, as_of: dt.date) -> list[tuple]:
       WHERE t.talked_on BETWEEN %s AND %s
     ) talked ON talked.org_id = mem.org_id AND talked.member_id = mem.id
     GROUP BY mem.org_id
+    UNION ALL
+    SELECT c.org_id, 'member_evaluation', %s,
+      count(*) FILTER (WHERE c.status = 'decided' AND NOT EXISTS (
+        SELECT 1 FROM evaluations_decision d WHERE d.campaign_id = c.id AND d.decided_on > %s)), 0
+    FROM evaluations_campaign c JOIN orgs_organisation o ON o.id = c.org_id
+    WHERE o.path LIKE %s AND c.year = %s AND c.created_at < %s
+    GROUP BY c.org_id
     """
     params = [p for pair in required for p in pair[:2]] + [p for pair in periods.items() for p in pair]
     start, end = dt.date(year, 1, 1), min(as_of, dt.date(year, 12, 31))
     entered = facts.entered_by(as_of)
     params += [root.path + "%", start, end, entered, entered]
     params += [str(year), root.path + "%", end, end, end, start, start, end]
+    params += [str(year), as_of, root.path + "%", year, entered]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()

@@ -16,6 +16,7 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 
 from dangjian.rulebook.rulebook import Item, Rulebook
 
@@ -133,10 +134,11 @@ def active_months(org: OrgFacts, period: Period) -> int:
     )
 
 
-def periods_for(item: Item, year: int, as_of: dt.date, within: Period | None = None) -> list[Period]:
+@lru_cache(maxsize=1024)
+def periods_for(item: Item, year: int, as_of: dt.date, within: Period | None = None) -> tuple[Period, ...]:
     """The rule's periods of the year that have started by `as_of` (and overlap `within`, if given)."""
     found = [p for p in Period.of_year(item.frequency.period, year) if p.has_started(as_of)]
-    return [p for p in found if within is None or p.overlaps(within)]
+    return tuple(p for p in found if within is None or p.overlaps(within))
 
 
 def verdicts(

@@ -222,6 +222,11 @@ def matrix_sheet(m: Matrix) -> tuple[list[str], Iterable[list]]:
                 else:
                     cells.append(f"{cell.label}（{cell.counted}/{cell.required}）")
             yield [row.code, row.name, *cells, f"{row.rate}%" if row.rate is not None else "-"]
+        # What the figures are, below the table: a sheet passed on by e-mail still says it.
+        yield []
+        yield ["期间", m.period.name]
+        yield ["检查日期", m.as_of.isoformat()]
+        yield ["规则版本", m.rules_version]
 
     return headers, rows()
 

@@ -70,7 +70,7 @@ def dashboard(request):
         "months": m.month_rates(),
         "rules": m.rule_rates(),
         "ranking": [(r.name, r.rate) for r in m.ranking()[:15]],
-        "bottom": [(r.name, r.rate) for r in m.ranking()[-15:]],
+        "bottom": [(r.name, r.rate) for r in m.ranking()[-15:][::-1]],  # the worst first
     }
     return render(
         request,

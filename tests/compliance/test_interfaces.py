@@ -6,6 +6,7 @@ from io import BytesIO, StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from dangjian.compliance import services
@@ -102,7 +103,8 @@ def test_api_matches_the_command(world, client_for):
     for year in (99999, 10000, -1, 1999, 2101):
         for url in ("/api/compliance/orgs/BRA", "/api/compliance/matrix/TOWN"):
             out = client_for("office").get(url, {"year": year})
-            assert out.status_code == 422 and "年度应在 2000 到 2100 之间" in out.json()["detail"], (url, year)
+            assert out.status_code == 422, (url, year)
+            assert "年度应在 2000 到 2100 之间" in out.json()["detail"]
     far = client_for("office").get("/api/compliance/orgs/BRA", {"as_of": "9999-12-31"})
     assert far.status_code == 422
     assert client_for("office").get("/compliance/", {"year": 99999}).status_code == 404
@@ -121,6 +123,7 @@ def test_dashboard_colours_cells_and_links_to_reasons(world, client_for):
     assert 'class="cell s-unmet"' in html and 'class="cell s-not_applicable"' in html
     assert "/compliance/org/BRA/theme_day/?year=2025&amp;period=2025-Q1" in html
     assert "echarts.min.js" in html and 'id="chart-data"' in html
+    assert 'id="chart-ranking"' in html and 'id="chart-bottom"' in html
     detail = client_for("office").get(
         "/compliance/org/BRA/theme_day/", {"period": "2025-Q1", "as_of": "2025-06-01"}
     )
@@ -136,7 +139,9 @@ def test_dashboard_filters_and_export(world, client_for):
     sheet = load_workbook(BytesIO(response.content)).active
     rows = list(sheet.values)
     assert rows[0][:3] == ("组织代码", "组织名称", "支部委员会")
-    assert [r[0] for r in rows[1:]] == ["BRA"]
+    assert [r[0] for r in rows[1:]] == ["BRA", None, "期间", "检查日期", "规则版本"]
+    assert rows[-3][:2] == ("期间", "2025年") and rows[-1][:2] == ("规则版本", "鼎发〔2020〕55号/1")
+    assert rows[-2][1] == timezone.localdate().isoformat()
 
 
 def test_branch_page_shows_todo_and_history(world, client_for, settings):

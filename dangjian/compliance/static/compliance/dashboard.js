@@ -11,7 +11,8 @@
     var category = { type: "category", data: names, axisLabel: { interval: 0, rotate: horizontal ? 0 : 30 } };
     var value = { type: "value", min: 0, max: 100, axisLabel: { formatter: "{value}%" } };
     chart.setOption({
-      grid: { left: horizontal ? 120 : 40, right: 20, top: 20, bottom: horizontal ? 30 : 70 },
+      // containLabel keeps the axis names inside; the right margin leaves room for the "100%" labels.
+      grid: { containLabel: true, left: 10, right: horizontal ? 50 : 20, top: 25, bottom: 10 },
       tooltip: { trigger: "axis", valueFormatter: function (v) { return v == null ? "无" : v + "%"; } },
       xAxis: horizontal ? value : category,
       yAxis: horizontal ? Object.assign(category, { inverse: true }) : value,
@@ -22,4 +23,5 @@
   bars("chart-months", data.months, false);
   bars("chart-rules", data.rules, false);
   bars("chart-ranking", data.ranking, true);
+  bars("chart-bottom", data.bottom, true);
 })();
