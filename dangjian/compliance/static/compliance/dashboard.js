@@ -9,7 +9,8 @@
     var names = pairs.map(function (p) { return p[0]; });
     var values = pairs.map(function (p) { return p[1]; });
     var category = { type: "category", data: names, axisLabel: { interval: 0, rotate: horizontal ? 0 : 30 } };
-    var value = { type: "value", min: 0, max: 100, axisLabel: { formatter: "{value}%" } };
+    // Horizontal bars carry their own value labels: the value axis would only crowd them.
+    var value = { type: "value", min: 0, max: 100, axisLabel: { show: !horizontal, formatter: "{value}%" } };
     chart.setOption({
       // containLabel keeps the axis names inside; the right margin leaves room for the "100%" labels.
       grid: { containLabel: true, left: 10, right: horizontal ? 50 : 20, top: 25, bottom: 10 },
