@@ -341,19 +341,34 @@ def stream(root: Organisation, year: int, as_of: dt.date) -> Iterator[OrgBundle]
         yield OrgBundle(org, grouped, talks.get(org.id))
 
 
-def iter_verdicts(root: Organisation, year: int, as_of: dt.date, *, within=None, rules=None, book=None):
-    """Verdicts of every organisation under `root` for `year`, streamed organisation by organisation."""
-    book = book or rulebook_module.current()
-    for bundle in stream(root, year, as_of):
-        coverage = {(bundle.org.id, year): bundle.talk} if bundle.talk else {}
-        yield from engine.evaluate(
-            [bundle.org],
-            book,
-            bundle.activities,
-            coverage,
-            as_of,
-            year=year,
-            within=within,
-            rules=rules,
-            evaluated_kinds=EVALUATED_KINDS,
-        )
+def iter_verdicts(root: Organisation, year: int, as_of: dt.date, *, keep=None, book=None, **options):
+    """Verdicts of every organisation under `root` for `year`, streamed organisation by organisation.
+
+    `keep(org_facts)` may leave organisations out; `options` go to `engine.evaluate` (`within`, `rules`,
+    `brief`). The engine plans the rules' periods once and pulls the organisations one at a time, so
+    each one's activities are in memory only while its verdicts are made.
+    """
+    activities: dict = {}
+    coverage: dict = {}
+
+    def orgs():
+        for bundle in stream(root, year, as_of):
+            if keep is not None and not keep(bundle.org):
+                continue
+            activities.clear()
+            activities.update(bundle.activities)
+            coverage.clear()
+            if bundle.talk:
+                coverage[bundle.org.id, year] = bundle.talk
+            yield bundle.org
+
+    yield from engine.evaluate(
+        orgs(),
+        book or rulebook_module.current(),
+        activities,
+        coverage,
+        as_of,
+        year=year,
+        evaluated_kinds=EVALUATED_KINDS,
+        **options,
+    )

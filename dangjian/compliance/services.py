@@ -19,7 +19,6 @@ from .engine import (
     STATUS_LABELS,
     UNMET,
     Verdict,
-    evaluate,
     forecasts,
 )
 from .periods import Period
@@ -50,21 +49,16 @@ def todo_by_branch(roots: Iterable[Organisation], as_of: dt.date, linked: bool =
     A fixed number of queries per root, whatever the number of branches under it."""
     month = Period.of("month", as_of)
     owed: dict[int, list[Verdict]] = defaultdict(list)
+    branch_of: dict[int, int] = {}
+
+    def keep(org) -> bool:
+        branch_of[org.id] = org.parent_id if org.kind == OrgKind.GROUP else org.id
+        return True
+
     for root in roots:
-        for bundle in facts.stream(root, as_of.year, as_of):
-            org = bundle.org
-            coverage = {(org.id, as_of.year): bundle.talk} if bundle.talk else {}
-            found = evaluate(
-                [org],
-                rulebook.current(),
-                bundle.activities,
-                coverage,
-                as_of,
-                year=as_of.year,
-                within=month,
-                evaluated_kinds=facts.EVALUATED_KINDS,
-            )
-            owed[org.parent_id if org.kind == OrgKind.GROUP else org.id].extend(forecasts(found))
+        found = facts.iter_verdicts(root, as_of.year, as_of, keep=keep, within=month)
+        for v in forecasts(found):
+            owed[branch_of[v.org_id]].append(v)
     branches = Organisation.objects.filter(pk__in=[k for k, v in owed.items() if v]).values_list(
         "pk", "code", "name"
     )
@@ -160,42 +154,30 @@ def matrix(
     by_rule: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     by_month: dict[int, list[int]] = defaultdict(lambda: [0, 0])
     totals: dict[str, int] = defaultdict(int)
-    for bundle in facts.stream(root, year, as_of):
-        org = bundle.org
+
+    def keep(org) -> bool:
         if org.kind == OrgKind.GROUP:
-            if org.parent_id not in rows:
-                continue
             parent_of[org.id] = org.parent_id
-        else:
-            if (general_id and org.general_id != general_id) or (category and org.category != category):
-                continue
-            rows[org.id] = Row(org.id, org.code, org.name, org.category, org.general_id)
-        coverage = {(org.id, year): bundle.talk} if bundle.talk else {}
-        row = rows[parent_of.get(org.id, org.id)]
-        for v in evaluate(
-            [org],
-            rulebook.current(),
-            bundle.activities,
-            coverage,
-            as_of,
-            year=year,
-            within=period,
-            rules=codes,
-            evaluated_kinds=facts.EVALUATED_KINDS,
-            brief=True,
-        ):
-            row.cells.setdefault(v.rule, Cell()).add(v)
-            totals[v.status] += 1
-            if v.status in (MET, UNMET):
-                met = int(v.status == MET)
-                row.met += met
-                row.decided += 1
-                by_rule[v.rule][0] += met
-                by_rule[v.rule][1] += 1
-                if v.period_kind == "month":
-                    month = int(v.period[-2:])
-                    by_month[month][0] += met
-                    by_month[month][1] += 1
+            return org.parent_id in rows
+        if (general_id and org.general_id != general_id) or (category and org.category != category):
+            return False
+        rows[org.id] = Row(org.id, org.code, org.name, org.category, org.general_id)
+        return True
+
+    for v in facts.iter_verdicts(root, year, as_of, keep=keep, within=period, rules=codes, brief=True):
+        row = rows[parent_of.get(v.org_id, v.org_id)]
+        row.cells.setdefault(v.rule, Cell()).add(v)
+        totals[v.status] += 1
+        if v.status in (MET, UNMET):
+            met = int(v.status == MET)
+            row.met += met
+            row.decided += 1
+            by_rule[v.rule][0] += met
+            by_rule[v.rule][1] += 1
+            if v.period_kind == "month":
+                month = int(v.period[-2:])
+                by_month[month][0] += met
+                by_month[month][1] += 1
     return Matrix(
         year=year,
         period=period,
