@@ -17,6 +17,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
+from typing import NamedTuple
 
 from dangjian.rulebook.rulebook import Item, Rulebook
 
@@ -122,6 +123,18 @@ class Verdict:
         return asdict(self)
 
 
+class Brief(NamedTuple):
+    """What a matrix cell needs of a count verdict (`brief` mode): one per cell of a county, so lean."""
+
+    rule: str
+    org_id: int
+    period: str
+    period_kind: str
+    status: str
+    required: int
+    counted: int
+
+
 def active_months(org: OrgFacts, period: Period) -> int:
     """Whole months of the period the organisation existed in (from founding to dissolution)."""
     founded, dissolved = org.founded_on, org.dissolved_on
@@ -210,7 +223,8 @@ def evaluate(
 ) -> Iterator[Verdict]:
     """Like `iter_verdicts`, over activities already grouped by (org id, kind): lets callers stream orgs.
 
-    `brief` gives status, required and counted only (no activity notes or reasons): what a matrix shows.
+    `brief` gives status, required and counted only (a `Brief` instead of a `Verdict` for the counted
+    rules; no activity notes or reasons): what a matrix shows.
     """
     wanted = None if rules is None else set(rules)
     items = [i for i in rulebook.items.values() if wanted is None or i.code in wanted]
@@ -324,9 +338,7 @@ def _verdict(org, item, period, rulebook, facts, talk, as_of, evaluated, brief=F
         status = _status(len(counted), required, period, as_of)
         if _given_by_short(item, period, counted):
             status = _short_status(status, period, as_of)
-        return _base(
-            org, item, period, rulebook, as_of, status=status, required=required, counted=len(counted)
-        )
+        return Brief(item.code, org.id, period.label, period.kind, status, required, len(counted))
     return _count_verdict(org, item, period, rulebook, facts, as_of, required, reasons)
 
 
