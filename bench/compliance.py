@@ -256,13 +256,10 @@ def hand_sql(root: Organisation, year: int, as_of: dt.date) -> list[tuple]:
         return cursor.fetchall()
 
 
-def timed(fn, repeat: int) -> tuple[float, object]:
-    times, result = [], None
-    for _ in range(repeat):
-        started = time.perf_counter()
-        result = fn()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times), result
+def timed(fn) -> tuple[float, object]:
+    started = time.perf_counter()
+    result = fn()
+    return time.perf_counter() - started, result
 
 
 def main(argv=None) -> int:
@@ -275,7 +272,7 @@ def main(argv=None) -> int:
     parser.add_argument(
         "--generate", action="store_true", help="没有活动数据时用 COPY 生成三年的活动、出勤和记录"
     )
-    parser.add_argument("--repeat", type=int, default=3, help="每种方法运行次数，取中位数")
+    parser.add_argument("--repeat", type=int, default=5, help="轮数：每轮先后各运行一次两种方法，取中位数")
     parser.add_argument(
         "--parallel", action="store_true", help="允许 PostgreSQL 并行查询（默认关闭，两种方法都单进程执行）"
     )
@@ -309,8 +306,15 @@ def main(argv=None) -> int:
     )
 
     hand_sql(town, args.year, as_of)  # warm the cache for both
-    sql_time, rows = timed(lambda: hand_sql(town, args.year, as_of), args.repeat)
-    engine_time, matrix = timed(lambda: services.matrix(town, args.year, as_of), args.repeat)
+    # Each round times the two back to back, so a change in the machine's load hits both alike.
+    sql_times, engine_times, ratios = [], [], []
+    for _ in range(args.repeat):
+        sql_time, rows = timed(lambda: hand_sql(town, args.year, as_of))
+        engine_time, matrix = timed(lambda: services.matrix(town, args.year, as_of))
+        sql_times.append(sql_time)
+        engine_times.append(engine_time)
+        ratios.append(engine_time / sql_time)
+    sql_time, engine_time = statistics.median(sql_times), statistics.median(engine_times)
     with CaptureQueriesContext(connection) as county:
         services.matrix(town, args.year, as_of)
     part = Organisation.objects.filter(kind=OrgKind.GENERAL_BRANCH).order_by("path").first()
@@ -330,7 +334,10 @@ def main(argv=None) -> int:
         f"engine matrix:    {engine_time:.2f} s, {len(matrix.rows)} rows, {counted_engine} counted activities"
     )
     print(f"谈心谈话 talked-with members: SQL {talked_sql}, engine {talked_engine}")
-    print(f"ratio engine/SQL: {engine_time / sql_time:.2f}")
+    print(
+        f"ratio engine/SQL: median {statistics.median(ratios):.2f} "
+        f"(each round: {', '.join(f'{r:.2f}' for r in ratios)})"
+    )
     agree = counted_sql == counted_engine and talked_sql == talked_engine
     print(
         f"queries: county {len(county.captured_queries)}, "
