@@ -63,10 +63,10 @@ class Command(BaseCommand):
             self.stdout.write(f"后台进程已启动：每 {interval:g} 秒检查一次，每天 {at:%H:%M} 后运行提醒。")
         reminded_on = None
         while self.running:
-            close_old_connections()
             if once:
                 self.iteration(at, reminded_on)
                 break
+            close_old_connections()  # a long-running process: drop connections the database has closed
             try:
                 reminded_on = self.iteration(at, reminded_on)
             except Exception:  # e.g. the database restarting: keep the process alive, try again later
