@@ -23,6 +23,8 @@ run: install
 	$(BIN)/dangjian collectstatic --noinput -v0
 	$(BIN)/dangjian demo --seed 1 --if-empty
 	$(BIN)/dangjian demo-logins
+# The background worker (reminders, task queue, deliveries) runs beside the web server; Ctrl-C stops both.
+	$(BIN)/dangjian worker & worker=$$!; trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	$(BIN)/gunicorn dangjian.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --threads 4 --access-logfile -
 
 test: install

@@ -10,39 +10,10 @@ from dangjian.accounts.access import access_for
 from dangjian.orgs.choices import OrgKind
 
 from . import services
-from .periods import Period
+from .engine import Verdict
+from .periods import Period, check_year
 
 router = Router(tags=["合规检查"])
-
-
-class ActivityNoteOut(Schema):
-    id: int
-    title: str
-    date: str
-    counted: bool
-    why: list[str]
-    missing_records: list[str]
-
-
-class VerdictOut(Schema):
-    rule: str
-    rule_name: str
-    org: str
-    org_name: str
-    period: str
-    period_kind: str
-    status: str
-    required: int
-    counted: int
-    due: str
-    days_remaining: int
-    counted_activities: list[ActivityNoteOut]
-    not_counted: list[ActivityNoteOut]
-    missing_records: list[str]
-    reasons: list[str]
-    forecast: str
-    source: str
-    rules_version: str
 
 
 class CellOut(Schema):
@@ -82,12 +53,16 @@ def _period(
     except ValueError as exc:
         raise HttpError(422, str(exc)) from exc
     year = year or (parsed.year if parsed else as_of.year)
+    try:
+        check_year(year)
+    except ValueError as exc:
+        raise HttpError(422, str(exc)) from exc
     if parsed and parsed.year != year:
         raise HttpError(422, "期间与年度不一致。")
     return year, parsed, as_of
 
 
-@router.get("/orgs/{code}", response=list[VerdictOut], summary="某组织（含其党小组）的合规检查结果")
+@router.get("/orgs/{code}", response=list[Verdict], summary="某组织（含其党小组）的合规检查结果")
 def org_verdicts(
     request, code: str, year: int | None = None, period: str | None = None, as_of: dt.date | None = None
 ):

@@ -16,6 +16,8 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
+from typing import NamedTuple
 
 from dangjian.rulebook.rulebook import Item, Rulebook
 
@@ -58,6 +60,9 @@ class ActivityFact:
     speaker_allowed: bool | None = None  # None where the rule names no leaders
     quorum_met: bool | None = None  # None where the activity took no vote
     late_entry: bool = False
+    speaker_titles: frozenset[str] = frozenset()  # posts the speaker held in the organisation that day
+    not_counted: str = ""  # why a record held is not counted (e.g. an evaluation not yet decided)
+    url: str = ""  # its page, where it is not an activity (e.g. a 民主评议)
 
 
 @dataclass(frozen=True)
@@ -80,6 +85,7 @@ class ActivityNote:
     counted: bool
     why: list[str] = field(default_factory=list)
     missing_records: list[str] = field(default_factory=list)
+    url: str = ""
 
 
 @dataclass
@@ -101,6 +107,7 @@ class Verdict:
     missing_records: list[str] = field(default_factory=list)
     reasons: list[str] = field(default_factory=list)
     forecast: str = ""
+    shortfall: str = ""  # what is still owed, in a sentence (unmet and running verdicts)
     source: str = ""
     rules_version: str = ""
 
@@ -116,6 +123,18 @@ class Verdict:
         return asdict(self)
 
 
+class Brief(NamedTuple):
+    """What a matrix cell needs of a count verdict (`brief` mode): one per cell of a county, so lean."""
+
+    rule: str
+    org_id: int
+    period: str
+    period_kind: str
+    status: str
+    required: int
+    counted: int
+
+
 def active_months(org: OrgFacts, period: Period) -> int:
     """Whole months of the period the organisation existed in (from founding to dissolution)."""
     founded, dissolved = org.founded_on, org.dissolved_on
@@ -128,10 +147,11 @@ def active_months(org: OrgFacts, period: Period) -> int:
     )
 
 
-def periods_for(item: Item, year: int, as_of: dt.date, within: Period | None = None) -> list[Period]:
+@lru_cache(maxsize=1024)
+def periods_for(item: Item, year: int, as_of: dt.date, within: Period | None = None) -> tuple[Period, ...]:
     """The rule's periods of the year that have started by `as_of` (and overlap `within`, if given)."""
     found = [p for p in Period.of_year(item.frequency.period, year) if p.has_started(as_of)]
-    return [p for p in found if within is None or p.overlaps(within)]
+    return tuple(p for p in found if within is None or p.overlaps(within))
 
 
 def verdicts(
@@ -203,7 +223,8 @@ def evaluate(
 ) -> Iterator[Verdict]:
     """Like `iter_verdicts`, over activities already grouped by (org id, kind): lets callers stream orgs.
 
-    `brief` gives status, required and counted only (no activity notes or reasons): what a matrix shows.
+    `brief` gives status, required and counted only (a `Brief` instead of a `Verdict` for the counted
+    rules; no activity notes or reasons): what a matrix shows.
     """
     wanted = None if rules is None else set(rules)
     items = [i for i in rulebook.items.values() if wanted is None or i.code in wanted]
@@ -218,9 +239,7 @@ def evaluate(
                     )
                 continue
             if item.frequency.period == "none":
-                yield _not_applicable_year(
-                    org, item, rulebook, year, f"{item.name}按需开展（附件1未规定次数），不作频次检查。"
-                )
+                yield _not_applicable_year(org, item, rulebook, year, _unchecked(item))
                 continue
             if item.applies_to == "branch_with_committee" and not org.has_committee:
                 yield _not_applicable_year(
@@ -232,6 +251,15 @@ def evaluate(
                 )
                 continue
             for period in periods[item.code]:
+                if item.effective_from and period.start < item.effective_from:
+                    yield _not_applicable(
+                        org,
+                        item,
+                        period,
+                        rulebook,
+                        f"本条规则自{item.effective_from:%Y年%m月%d日}起施行，{period.name}不作要求。",
+                    )
+                    continue
                 yield _verdict(
                     org,
                     item,
@@ -264,11 +292,22 @@ def _base(
     )
 
 
-def _not_applicable_year(org, item, rulebook, year, reason) -> Verdict:
-    period = Period(year, 1, "year")
+def _not_applicable(org, item, period, rulebook, reason) -> Verdict:
     return _base(
         org, item, period, rulebook, None, status=NOT_APPLICABLE, required=0, counted=0, reasons=[reason]
     )
+
+
+def _not_applicable_year(org, item, rulebook, year, reason) -> Verdict:
+    return _not_applicable(org, item, Period(year, 1, "year"), rulebook, reason)
+
+
+def _unchecked(item: Item) -> str:
+    """Why an item without a frequency is not checked, with the concrete thresholds it does have."""
+    if not item.thresholds:
+        return f"{item.name}按需开展（附件1未规定次数），不作频次检查。"
+    rules = "；".join(f"{t.text}（{t.source}）" for t in item.thresholds)
+    return f"{item.name}依规开展：{rules}。{item.unchecked}"
 
 
 def _verdict(org, item, period, rulebook, facts, talk, as_of, evaluated, brief=False) -> Verdict:
@@ -279,29 +318,11 @@ def _verdict(org, item, period, rulebook, facts, talk, as_of, evaluated, brief=F
             if org.founded_on > period.start
             else f"该组织已于{org.dissolved_on:%Y年%m月%d日}撤销"
         )
-        return _base(
-            org,
-            item,
-            period,
-            rulebook,
-            as_of,
-            status=NOT_APPLICABLE,
-            required=0,
-            counted=0,
-            reasons=[f"{when}，{period.name}内无整月存续，不作要求。"],
-        )
+        return _not_applicable(org, item, period, rulebook, f"{when}，{period.name}内无整月存续，不作要求。")
     if not item.activity and evaluated is not None and item.code not in evaluated:
-        return _base(
-            org,
-            item,
-            period,
-            rulebook,
-            as_of,
-            status=NOT_APPLICABLE,
-            required=0,
-            counted=0,
-            reasons=[f"{item.name}的记录尚未在本平台登记，暂不检查。"],
-        )
+        return _not_applicable(org, item, period, rulebook, f"{item.name}的记录尚未在本平台登记，暂不检查。")
+    if item.frequency.per == "secretary_with_each_member":
+        return _talk_verdict(org, item, period, rulebook, talk, as_of)
     required = item.frequency.min
     reasons: list[str] = []
     if months < period.months:
@@ -310,18 +331,14 @@ def _verdict(org, item, period, rulebook, facts, talk, as_of, evaluated, brief=F
             f"该组织在{period.name}仅存续{months}个整月，应开展{item.frequency.min}次按{months}/{period.months}"
             f"折算为{required}次（向上取整）。"
         )
-    if item.frequency.per == "secretary_with_each_member":
-        return _talk_verdict(org, item, period, rulebook, talk, as_of, reasons)
     if brief:
-        n = sum(
-            1
-            for f in facts
-            if period.start <= f.date <= period.end
-            and f.date <= as_of
-            and not (item.leaders and f.speaker_allowed is False)
-        )
-        status = _status(n, required, period, as_of)
-        return _base(org, item, period, rulebook, as_of, status=status, required=required, counted=n)
+        counted = [
+            f for f in facts if period.start <= f.date <= period.end and f.date <= as_of and _counts(item, f)
+        ]
+        status = _status(len(counted), required, period, as_of)
+        if _given_by_short(item, period, counted):
+            status = _short_status(status, period, as_of)
+        return Brief(item.code, org.id, period.label, period.kind, status, required, len(counted))
     return _count_verdict(org, item, period, rulebook, facts, as_of, required, reasons)
 
 
@@ -332,7 +349,10 @@ def _count_verdict(org, item, period, rulebook, facts, as_of, required, reasons)
     for fact in sorted(
         (f for f in facts if period.contains(f.date) and f.date <= as_of), key=lambda f: (f.date, f.id)
     ):
-        note = ActivityNote(fact.id, fact.title or item.name, fact.date.isoformat(), True)
+        note = ActivityNote(fact.id, fact.title or item.name, fact.date.isoformat(), True, url=fact.url)
+        if fact.not_counted:
+            note.counted = False
+            note.why.append(fact.not_counted)
         if item.leaders and fact.speaker_allowed is False:
             note.counted = False
             leaders = "或".join(_LEADER_NAMES.get(t, t) for t in item.leaders)
@@ -348,6 +368,9 @@ def _count_verdict(org, item, period, rulebook, facts, as_of, required, reasons)
         if note.counted:
             missing.extend(m for m in note.missing_records if m not in missing)
     status = _status(len(counted), required, period, as_of)
+    short = _given_by_short(item, period, [f for f in facts if f.id in {n.id for n in counted}])
+    if short:
+        status = _short_status(status, period, as_of)
     verdict = _base(
         org,
         item,
@@ -361,12 +384,49 @@ def _count_verdict(org, item, period, rulebook, facts, as_of, required, reasons)
         not_counted=not_counted,
         missing_records=missing,
     )
-    verdict.reasons = reasons + _count_reasons(item, period, verdict, as_of)
-    if status == IN_PROGRESS:
-        verdict.forecast = (
-            f"{period.this_name}还需召开{item.name}{verdict.owed}次，剩余{verdict.days_remaining}天"
+    owed = []
+    if status == UNMET and verdict.owed:
+        owed.append(f"{period.name}已结束，尚差{verdict.owed}次，未达标。")
+    elif status == IN_PROGRESS and verdict.owed:
+        owed.append(f"期间尚未结束（至{period.end:%Y年%m月%d日}），还需{verdict.owed}次。")
+    if short:
+        given = item.given_by
+        owed.append(
+            f"{given.text}（{given.source}），{period.name}计入的{item.name}中由"
+            f"{_LEADER_NAMES.get(given.title, given.title)}主讲的有{given.min - short}次，"
+            + ("未达标。" if status == UNMET else f"还需{short}次。")
         )
+    verdict.reasons = reasons + _count_reasons(item, period, verdict, owed)
+    verdict.shortfall = "".join(owed)
+    if status == IN_PROGRESS:
+        if verdict.owed:
+            owed, left = verdict.owed, verdict.days_remaining
+            verdict.forecast = f"{period.this_name}还需{item.verb}{item.name}{owed}次，剩余{left}天"
+        else:
+            who = _LEADER_NAMES.get(item.given_by.title, item.given_by.title)
+            verdict.forecast = (
+                f"{period.this_name}{who}还需{item.verb}{item.name}{short}次，剩余{verdict.days_remaining}天"
+            )
     return verdict
+
+
+def _counts(item: Item, fact: ActivityFact) -> bool:
+    return not fact.not_counted and not (item.leaders and fact.speaker_allowed is False)
+
+
+def _given_by_short(item: Item, period: Period, counted: list[ActivityFact]) -> int:
+    """How many more of the counted activities of a year its `given_by` holder must lead (0: none)."""
+    given = item.given_by
+    if given is None or period.kind != "year":
+        return 0
+    return max(given.min - sum(given.title in f.speaker_titles for f in counted), 0)
+
+
+def _short_status(status: str, period: Period, as_of: dt.date) -> str:
+    """Enough held, but not enough led by whom the rule names: not met (yet)."""
+    if status != MET:
+        return status
+    return IN_PROGRESS if period.is_running(as_of) else UNMET
 
 
 _LEADER_NAMES = {"secretary": "书记", "deputy": "副书记", "instructor": "党建指导员", "organiser": "组织委员"}
@@ -389,19 +449,16 @@ def _status(counted: int, required: int, period: Period, as_of: dt.date) -> str:
     return IN_PROGRESS if period.is_running(as_of) else UNMET
 
 
-def _count_reasons(item, period, v: Verdict, as_of) -> list[str]:
+def _count_reasons(item, period, v: Verdict, owed: list[str]) -> list[str]:
     reasons = [
-        f"{period.name}应开展{item.name}{v.required}次（{item.frequency.text}），已开展并计入{v.counted}次。"
+        f"{period.name}应{item.verb}{item.name}{v.required}次（{item.frequency.text}），已开展并计入{v.counted}次。"
     ]
     if v.not_counted:
         reasons.append(
             f"另有{len(v.not_counted)}次不计入："
             + "；".join(f"{n.date}「{n.title}」{''.join(n.why[:1])}" for n in v.not_counted)
         )
-    if v.status == UNMET:
-        reasons.append(f"{period.name}已结束，尚差{v.owed}次，未达标。")
-    elif v.status == IN_PROGRESS:
-        reasons.append(f"期间尚未结束（至{period.end:%Y年%m月%d日}），还需{v.owed}次。")
+    reasons.extend(owed)
     if v.missing_records:
         reasons.append("已开展的活动缺少记录：" + "、".join(v.missing_records) + "。")
     flagged = [n for n in v.counted_activities if any("表决无效" in w for w in n.why)]
@@ -412,21 +469,40 @@ def _count_reasons(item, period, v: Verdict, as_of) -> list[str]:
     return reasons
 
 
-def _talk_verdict(org, item, period, rulebook, talk: TalkCoverage | None, as_of, reasons) -> Verdict:
-    if talk is None or not talk.has_secretary:
-        status = IN_PROGRESS if period.is_running(as_of) else UNMET
-        reasons = [*reasons, "本支部未配备书记或没有谈心谈话记录，无法开展书记与党员的谈心谈话。"]
-        return _base(
-            org, item, period, rulebook, as_of, status=status, required=0, counted=0, reasons=reasons
+def _talk_verdict(org, item, period, rulebook, talk: TalkCoverage | None, as_of) -> Verdict:
+    """The 书记's talks with each member: who is expected already follows the members' own time in
+    the branch (the talks app's coverage), so no pro rata applies."""
+    rule = f"书记每年应与每名支部委员和党员谈心谈话至少1次（{item.frequency.threshold_source}）"
+    if talk is None:
+        return _not_applicable(
+            org, item, period, rulebook, f"{period.name}尚无谈心谈话的应谈名单，暂不检查。"
         )
+    if not talk.has_secretary:
+        status = IN_PROGRESS if period.is_running(as_of) else UNMET
+        reasons = [
+            rule + "。",
+            f"本支部{period.name}内未配备书记，书记与党员的谈心谈话无从开展：应谈{talk.expected}人，已谈0人。"
+            "请先在党组织页面任命书记。",
+        ]
+        verdict = _base(
+            org,
+            item,
+            period,
+            rulebook,
+            as_of,
+            status=status,
+            required=talk.expected,
+            counted=0,
+            reasons=reasons,
+        )
+        if status == IN_PROGRESS:
+            verdict.forecast = f"本支部尚未配备书记，无法开展谈心谈话，剩余{verdict.days_remaining}天"
+        verdict.shortfall = reasons[-1]
+        return verdict
     pending = list(talk.missing)
     required, done = talk.expected, talk.expected - len(pending)
     status = _status(done, required, period, as_of)
-    reasons = [
-        *reasons,
-        f"书记每年应与每名支部委员和党员谈心谈话至少1次（{item.frequency.threshold_source}）"
-        f"应谈{required}人，已谈{done}人。",
-    ]
+    reasons = [f"{rule}应谈{required}人，已谈{done}人。"]
     if pending:
         reasons.append(
             "尚未谈话：" + "、".join(pending[:20]) + (f"等{len(pending)}人。" if len(pending) > 20 else "。")
@@ -436,6 +512,8 @@ def _talk_verdict(org, item, period, rulebook, talk: TalkCoverage | None, as_of,
     )
     if status == IN_PROGRESS:
         verdict.forecast = f"本年度书记还需与{len(pending)}名党员谈心谈话，剩余{verdict.days_remaining}天"
+    if status in (UNMET, IN_PROGRESS):
+        verdict.shortfall = f"书记尚未与{len(pending)}名党员谈心谈话。"
     return verdict
 
 

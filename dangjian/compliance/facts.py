@@ -26,17 +26,21 @@ from django.db.models import (
     FloatField,
     OuterRef,
     Q,
+    Subquery,
     Value,
     When,
 )
+from django.urls import reverse
+from django.utils import timezone
 
+from dangjian.evaluations.models import Ballot, Campaign, Decision, SelfEvaluation
 from dangjian.meetings.models import Activity, AgendaItem, Attendance, Record, Rectification
 from dangjian.meetings.models import Status as ActivityStatus
 from dangjian.members.choices import ACTIVE_STATUSES, Category
 from dangjian.members.models import Member
 from dangjian.orgs import structure
 from dangjian.orgs.choices import OrgKind
-from dangjian.orgs.models import Organisation
+from dangjian.orgs.models import Organisation, Position
 from dangjian.rulebook import rulebook as rulebook_module
 from dangjian.talks.services import coverages_for
 
@@ -44,8 +48,9 @@ from . import engine
 from .engine import ActivityFact, OrgFacts, TalkCoverage
 
 CHUNK = 2000
-# Items not kept as activities, with the module that records them once it exists (none yet).
-EVALUATED_KINDS: frozenset[str] = frozenset()
+# Items not kept as activities that another module records: 民主评议党员 by the evaluations app.
+EVALUATION = "member_evaluation"
+EVALUATED_KINDS: frozenset[str] = frozenset({EVALUATION})
 
 
 @dataclass
@@ -99,14 +104,20 @@ def org_facts(root: Organisation) -> list[OrgFacts]:
     return out
 
 
+def entered_by(as_of: dt.date) -> dt.datetime:
+    """The end of the `as_of` day: what was entered after it is not known to an evaluation as of that day."""
+    return timezone.make_aware(dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time()))
+
+
 def _held(root: Organisation, year: int, as_of: dt.date, prefix: str = "") -> Q:
-    """Activities held under `root` in `year`, up to `as_of` (reached through `prefix`)."""
+    """Activities held under `root` in `year` up to `as_of` and entered by then (reached through `prefix`)."""
     return Q(
         **{
             f"{prefix}org__path__startswith": root.path,
             f"{prefix}status": ActivityStatus.HELD,
             f"{prefix}date__gte": dt.date(year, 1, 1),
             f"{prefix}date__lte": min(as_of, dt.date(year, 12, 31)),
+            f"{prefix}created_at__lt": entered_by(as_of),
         }
     )
 
@@ -115,9 +126,33 @@ def _only_for(kinds: list[str], condition) -> Case:
     return Case(When(kind__in=kinds, then=condition), default=Value(False), output_field=BooleanField())
 
 
+def _led_by() -> dict[str, str]:
+    """Activity kinds whose rule wants some of them led by a post (`given_by`), with that post."""
+    return {i.code: i.given_by.title for i in rulebook_module.current().activity_items() if i.given_by}
+
+
 def activity_rows(root: Organisation, year: int, as_of: dt.date):
     """Held activities of the year up to `as_of`, ordered by organisation: one query, streamed."""
     book = rulebook_module.current()
+    # Whether the speaker held the post the rule names in the organisation on the day.
+    led_by = Case(
+        *[
+            When(
+                kind=kind,
+                then=Exists(
+                    Position.objects.filter(
+                        org=OuterRef("org"),
+                        member=OuterRef("speaker"),
+                        title=title,
+                        started_on__lte=OuterRef("date"),
+                    ).filter(Q(ended_on__isnull=True) | Q(ended_on__gte=OuterRef("date")))
+                ),
+            )
+            for kind, title in _led_by().items()
+        ],
+        default=Value(False),
+        output_field=BooleanField(),
+    )
     quorum_kinds = [i.code for i in book.items.values() if i.quorum]
     share = min((i.quorum.present_over for i in book.items.values() if i.quorum), default=0.5)
 
@@ -142,6 +177,7 @@ def activity_rows(root: Organisation, year: int, as_of: dt.date):
             ),
             voted=_only_for(quorum_kinds, Exists(AgendaItem.objects.filter(activity=OuterRef("pk")))),
             short=_only_for(quorum_kinds, Exists(short)),
+            led=led_by,
         )
         .order_by("org_id", "id")
         .values_list(
@@ -158,6 +194,7 @@ def activity_rows(root: Organisation, year: int, as_of: dt.date):
             "has_rectification",
             "voted",
             "short",
+            "led",
         )
         .iterator(chunk_size=CHUNK)
     )
@@ -166,7 +203,7 @@ def activity_rows(root: Organisation, year: int, as_of: dt.date):
 def record_rows(root: Organisation, year: int, as_of: dt.date):
     """(org id, activity id, record kind) of the same activities, in the same order: one query, streamed."""
     return (
-        Record.objects.filter(_held(root, year, as_of, "activity__"))
+        Record.objects.filter(_held(root, year, as_of, "activity__"), uploaded_at__lt=entered_by(as_of))
         .order_by("activity__org_id", "activity_id")
         .values_list("activity__org_id", "activity_id", "kind")
         .distinct()
@@ -174,7 +211,7 @@ def record_rows(root: Organisation, year: int, as_of: dt.date):
     )
 
 
-def _fact(row, kinds: set[str]) -> ActivityFact:
+def _fact(row, kinds: set[str], led_by: dict[str, str]) -> ActivityFact:
     (
         pk,
         org_id,
@@ -189,6 +226,7 @@ def _fact(row, kinds: set[str]) -> ActivityFact:
         rectification,
         voted,
         short,
+        led,
     ) = row
     if minutes:
         kinds.add("minutes")
@@ -207,7 +245,56 @@ def _fact(row, kinds: set[str]) -> ActivityFact:
         speaker_allowed=allowed,
         quorum_met=(not short) if voted else None,
         late_entry=late,
+        speaker_titles=frozenset({led_by[kind]}) if led else frozenset(),
     )
+
+
+def evaluation_facts(root: Organisation, year: int, as_of: dt.date) -> dict[int, list[ActivityFact]]:
+    """民主评议党员 of `year` under `root` from the evaluations app, by branch: one query.
+
+    A campaign counts once its organisation's decision (组织评定) was finalised by `as_of`; one still
+    running is listed as not counted. Its records are the documents the app produces from what it
+    holds: 登记表 and the two lists once decided, 自评表 once self-evaluations were submitted,
+    测评表 once ballots were cast.
+    """
+    statuses = dict(Campaign.Status.choices)
+    out: dict[int, list[ActivityFact]] = defaultdict(list)
+    rows = (
+        Campaign.objects.filter(org__path__startswith=root.path, year=year, created_at__lt=entered_by(as_of))
+        .annotate(
+            decided_on=Subquery(
+                Decision.objects.filter(campaign=OuterRef("pk"))
+                .order_by("-decided_on")
+                .values("decided_on")[:1]
+            ),
+            has_self=Exists(SelfEvaluation.objects.filter(campaign=OuterRef("pk"), submitted_on__lte=as_of)),
+            has_ballots=Exists(Ballot.objects.filter(campaign=OuterRef("pk"))),
+        )
+        .order_by("org_id", "pk")
+        .values_list("pk", "org_id", "status", "created_at", "decided_on", "has_self", "has_ballots")
+    )
+    for pk, org_id, status, created, decided_on, has_self, has_ballots in rows:
+        decided = status == Campaign.Status.DECIDED and (decided_on is None or decided_on <= as_of)
+        records = {"self_evaluation_form"} if has_self else set()
+        if has_ballots:
+            records.add("assessment_form")
+        if decided:
+            records |= {"evaluation_register", "excellent_list", "unqualified_list"}
+        state = statuses[status] if status != Campaign.Status.DECIDED else "评定中"
+        day = min(max(timezone.localdate(created), dt.date(year, 1, 1)), dt.date(year, 12, 31), as_of)
+        out[org_id].append(
+            ActivityFact(
+                id=pk,
+                org_id=org_id,
+                kind=EVALUATION,
+                date=day,
+                title=f"{year}年度民主评议党员",
+                records=frozenset(records),
+                not_counted="" if decided else f"评议尚未完成组织评定（{state}），不计入。",
+                url=reverse("evaluations:detail", args=[pk]),
+            )
+        )
+    return out
 
 
 def talk_coverages(root: Organisation, year: int, as_of: dt.date) -> dict[int, TalkCoverage]:
@@ -231,8 +318,10 @@ def stream(root: Organisation, year: int, as_of: dt.date) -> Iterator[OrgBundle]
     """Each organisation under `root` with its facts, in id order; a fixed number of queries in all."""
     orgs = org_facts(root)
     talks = talk_coverages(root, year, as_of)
+    evaluations = evaluation_facts(root, year, as_of)
     activities = activity_rows(root, year, as_of)
     records = record_rows(root, year, as_of)
+    led_by = _led_by()
     pending_activity = next(activities, None)
     pending_record = next(records, None)
     for org in orgs:
@@ -244,25 +333,42 @@ def stream(root: Organisation, year: int, as_of: dt.date) -> Iterator[OrgBundle]
         grouped: dict[tuple[int, str], list[ActivityFact]] = defaultdict(list)
         while pending_activity is not None and pending_activity[1] <= org.id:
             if pending_activity[1] == org.id:
-                fact = _fact(pending_activity, kinds_by_activity.get(pending_activity[0], set()))
+                fact = _fact(pending_activity, kinds_by_activity.get(pending_activity[0], set()), led_by)
                 grouped[org.id, fact.kind].append(fact)
             pending_activity = next(activities, None)
+        if org.id in evaluations:
+            grouped[org.id, EVALUATION] = evaluations[org.id]
         yield OrgBundle(org, grouped, talks.get(org.id))
 
 
-def iter_verdicts(root: Organisation, year: int, as_of: dt.date, *, within=None, rules=None, book=None):
-    """Verdicts of every organisation under `root` for `year`, streamed organisation by organisation."""
-    book = book or rulebook_module.current()
-    for bundle in stream(root, year, as_of):
-        coverage = {(bundle.org.id, year): bundle.talk} if bundle.talk else {}
-        yield from engine.evaluate(
-            [bundle.org],
-            book,
-            bundle.activities,
-            coverage,
-            as_of,
-            year=year,
-            within=within,
-            rules=rules,
-            evaluated_kinds=EVALUATED_KINDS,
-        )
+def iter_verdicts(root: Organisation, year: int, as_of: dt.date, *, keep=None, book=None, **options):
+    """Verdicts of every organisation under `root` for `year`, streamed organisation by organisation.
+
+    `keep(org_facts)` may leave organisations out; `options` go to `engine.evaluate` (`within`, `rules`,
+    `brief`). The engine plans the rules' periods once and pulls the organisations one at a time, so
+    each one's activities are in memory only while its verdicts are made.
+    """
+    activities: dict = {}
+    coverage: dict = {}
+
+    def orgs():
+        for bundle in stream(root, year, as_of):
+            if keep is not None and not keep(bundle.org):
+                continue
+            activities.clear()
+            activities.update(bundle.activities)
+            coverage.clear()
+            if bundle.talk:
+                coverage[bundle.org.id, year] = bundle.talk
+            yield bundle.org
+
+    yield from engine.evaluate(
+        orgs(),
+        book or rulebook_module.current(),
+        activities,
+        coverage,
+        as_of,
+        year=year,
+        evaluated_kinds=EVALUATED_KINDS,
+        **options,
+    )

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from functools import cache, cached_property
 
 KINDS = ("month", "quarter", "year")
+YEARS = range(2000, 2101)  # the years a request may ask about
 MONTHS_IN = {"month": 1, "quarter": 3, "year": 12}
 _LABEL = re.compile(r"^(\d{4})(?:-(\d{2})|-Q([1-4]))?$")
 
@@ -134,3 +135,10 @@ class Period:
 def _of_year(cls, kind: str, year: int) -> tuple[Period, ...]:
     """The periods of a year, made once: their cached start and end are reused by every organisation."""
     return tuple(cls(year, m, kind) for m in range(1, 13, MONTHS_IN[kind]))
+
+
+def check_year(year: int) -> int:
+    """The year if a request may ask about it; a ValueError in Chinese otherwise."""
+    if year not in YEARS:
+        raise ValueError(f"年度应在 {YEARS.start} 到 {YEARS.stop - 1} 之间，而不是 {year}。")
+    return year

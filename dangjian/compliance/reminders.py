@@ -37,7 +37,7 @@ class Result:
 
 
 def _recipients(root: Organisation, on: dt.date) -> dict[int, set[int]]:
-    """Member ids to remind per organisation: who runs it (书记, 副书记, 组织委员); a 党小组's leader."""
+    """Member ids per organisation of those who run it (书记, 副书记, 组织委员; a 党小组's leader)."""
     out: dict[int, set[int]] = defaultdict(set)
     for org_id, member_id in (
         Position.objects.current(on)
@@ -62,17 +62,22 @@ def remind(as_of: dt.date, days: int | None = None) -> Result:
             if v.status != IN_PROGRESS or not v.forecast or v.days_remaining > days:
                 continue
             org = orgs[v.org_id]
-            to = people.get(org.pk, set()) | people.get(org.parent_id, set())
-            branch = org if org.kind != OrgKind.GROUP else orgs.get(org.parent_id, org)
+            # Who runs the organisation itself; for a 党小组 also its branch's leaders, never those above.
+            to = people.get(org.pk, set())
+            branch, group_leaders = org, set()
+            if org.kind == OrgKind.GROUP:
+                branch = orgs.get(org.parent_id, org)
+                group_leaders, to = to, people.get(branch.pk, set())
+            message = {
+                "key": f"compliance:{v.org}:{v.rule}:{v.period}",
+                "title": f"{v.org_name}：{v.forecast}",
+                "body": v.shortfall,
+                "org": org,
+            }
             url = reverse("compliance:verdict", args=[branch.code, v.rule]) + f"?period={v.period}"
-            result.deliveries += post(
-                to,
-                key=f"compliance:{v.org}:{v.rule}:{v.period}",
-                title=f"{v.org_name}：{v.forecast}",
-                body=v.reasons[-1],
-                url=url,
-                org=org,
-            )
+            result.deliveries += post(to, url=url, **message)
+            # A 党小组长 cannot read the branch's verdicts: their home page lists their group's to-do.
+            result.deliveries += post(group_leaders - to, url=reverse("home") + "#compliance-todo", **message)
             result.deadlines += 1
         for item in (
             Rectification.objects.filter(status=RectificationStatus.OPEN, due_on__lt=as_of)

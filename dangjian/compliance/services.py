@@ -19,7 +19,6 @@ from .engine import (
     STATUS_LABELS,
     UNMET,
     Verdict,
-    evaluate,
     forecasts,
 )
 from .periods import Period
@@ -33,6 +32,40 @@ def verdicts_for(org: Organisation, year: int, as_of: dt.date, within: Period | 
 def todo(org: Organisation, as_of: dt.date) -> list[Verdict]:
     """What is still owed in the periods running on `as_of`, soonest due first."""
     return forecasts(verdicts_for(org, as_of.year, as_of))
+
+
+@dataclass
+class BranchTodo:
+    code: str
+    name: str
+    items: list[Verdict]
+    linked: bool  # whether the reader may open the branch's verdict pages
+
+
+def todo_by_branch(roots: Iterable[Organisation], as_of: dt.date, linked: bool = True) -> list[BranchTodo]:
+    """What is still owed on `as_of` under each of `roots` (branches run by the reader, or a 党小组 they
+    lead), grouped by branch (a 党小组's items under its branch), soonest due first.
+
+    A fixed number of queries per root, whatever the number of branches under it."""
+    month = Period.of("month", as_of)
+    owed: dict[int, list[Verdict]] = defaultdict(list)
+    branch_of: dict[int, int] = {}
+
+    def keep(org) -> bool:
+        branch_of[org.id] = org.parent_id if org.kind == OrgKind.GROUP else org.id
+        return True
+
+    for root in roots:
+        found = facts.iter_verdicts(root, as_of.year, as_of, keep=keep, within=month)
+        for v in forecasts(found):
+            owed[branch_of[v.org_id]].append(v)
+    branches = Organisation.objects.filter(pk__in=[k for k, v in owed.items() if v]).values_list(
+        "pk", "code", "name"
+    )
+    return sorted(
+        (BranchTodo(code, name, forecasts(owed[pk]), linked) for pk, code, name in branches),
+        key=lambda t: t.code,
+    )
 
 
 def matrix_rules() -> list:
@@ -121,42 +154,30 @@ def matrix(
     by_rule: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     by_month: dict[int, list[int]] = defaultdict(lambda: [0, 0])
     totals: dict[str, int] = defaultdict(int)
-    for bundle in facts.stream(root, year, as_of):
-        org = bundle.org
+
+    def keep(org) -> bool:
         if org.kind == OrgKind.GROUP:
-            if org.parent_id not in rows:
-                continue
             parent_of[org.id] = org.parent_id
-        else:
-            if (general_id and org.general_id != general_id) or (category and org.category != category):
-                continue
-            rows[org.id] = Row(org.id, org.code, org.name, org.category, org.general_id)
-        coverage = {(org.id, year): bundle.talk} if bundle.talk else {}
-        row = rows[parent_of.get(org.id, org.id)]
-        for v in evaluate(
-            [org],
-            rulebook.current(),
-            bundle.activities,
-            coverage,
-            as_of,
-            year=year,
-            within=period,
-            rules=codes,
-            evaluated_kinds=facts.EVALUATED_KINDS,
-            brief=True,
-        ):
-            row.cells.setdefault(v.rule, Cell()).add(v)
-            totals[v.status] += 1
-            if v.status in (MET, UNMET):
-                met = int(v.status == MET)
-                row.met += met
-                row.decided += 1
-                by_rule[v.rule][0] += met
-                by_rule[v.rule][1] += 1
-                if v.period_kind == "month":
-                    month = int(v.period[-2:])
-                    by_month[month][0] += met
-                    by_month[month][1] += 1
+            return org.parent_id in rows
+        if (general_id and org.general_id != general_id) or (category and org.category != category):
+            return False
+        rows[org.id] = Row(org.id, org.code, org.name, org.category, org.general_id)
+        return True
+
+    for v in facts.iter_verdicts(root, year, as_of, keep=keep, within=period, rules=codes, brief=True):
+        row = rows[parent_of.get(v.org_id, v.org_id)]
+        row.cells.setdefault(v.rule, Cell()).add(v)
+        totals[v.status] += 1
+        if v.status in (MET, UNMET):
+            met = int(v.status == MET)
+            row.met += met
+            row.decided += 1
+            by_rule[v.rule][0] += met
+            by_rule[v.rule][1] += 1
+            if v.period_kind == "month":
+                month = int(v.period[-2:])
+                by_month[month][0] += met
+                by_month[month][1] += 1
     return Matrix(
         year=year,
         period=period,
@@ -183,6 +204,11 @@ def matrix_sheet(m: Matrix) -> tuple[list[str], Iterable[list]]:
                 else:
                     cells.append(f"{cell.label}（{cell.counted}/{cell.required}）")
             yield [row.code, row.name, *cells, f"{row.rate}%" if row.rate is not None else "-"]
+        # What the figures are, below the table: a sheet passed on by e-mail still says it.
+        yield []
+        yield ["期间", m.period.name]
+        yield ["检查日期", m.as_of.isoformat()]
+        yield ["规则版本", m.rules_version]
 
     return headers, rows()
 

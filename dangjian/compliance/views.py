@@ -13,7 +13,7 @@ from dangjian.rulebook import rulebook
 
 from . import services
 from .engine import STATUS_LABELS
-from .periods import Period
+from .periods import Period, check_year
 
 
 def _readable_orgs(request):
@@ -27,7 +27,7 @@ def _year_and_period(request) -> tuple[int, Period, dt.date]:
     today = timezone.localdate()
     try:
         as_of = dt.date.fromisoformat(request.GET["as_of"]) if request.GET.get("as_of") else today
-        year = int(request.GET.get("year") or as_of.year)
+        year = check_year(int(request.GET.get("year") or as_of.year))
         label = request.GET.get("period") or str(year)
         period = Period.parse(label)
     except ValueError as exc:
@@ -70,7 +70,7 @@ def dashboard(request):
         "months": m.month_rates(),
         "rules": m.rule_rates(),
         "ranking": [(r.name, r.rate) for r in m.ranking()[:15]],
-        "bottom": [(r.name, r.rate) for r in m.ranking()[-15:]],
+        "bottom": [(r.name, r.rate) for r in m.ranking()[-15:][::-1]],  # the worst first
     }
     return render(
         request,

@@ -54,7 +54,10 @@ class Channel(models.Model):
 
 class Delivery(models.Model):
     """One message over one channel (the outbox): written in the same transaction as its cause,
-    sent by the background job once, retried with backoff until it goes through, never dropped."""
+    sent by the background job once, retried with backoff until it goes through, never dropped.
+
+    While a worker sends it the row is `sending` and `next_attempt_at` is the end of that worker's
+    lease: a worker that crashed mid-send leaves it to be claimed again once the lease runs out."""
 
     class Transport(models.TextChoices):
         INAPP = "inapp", "站内通知"
@@ -64,6 +67,7 @@ class Delivery(models.Model):
 
     class Status(models.TextChoices):
         PENDING = "pending", "待发送"
+        SENDING = "sending", "发送中"
         SENT = "sent", "已发送"
 
     transport = models.CharField("渠道", max_length=16, choices=Transport.choices)

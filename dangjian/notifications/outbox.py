@@ -1,8 +1,16 @@
 """The notification outbox: `post()` writes deliveries with their cause; `deliver_due()` sends them.
 
-A delivery is sent once: the worker claims due rows (skipping rows another worker holds on
-PostgreSQL), sends each, and marks it sent. A failure keeps the row pending with the reason and
-an exponential backoff (1 min, 2 min, 4 min … capped at 6 h); nothing is ever dropped.
+A delivery is sent once, and no database transaction is held while talking to the network:
+
+1. claim: one short transaction marks a batch of due rows `sending` with a lease (rows another
+   worker holds are skipped on PostgreSQL; SQLite serialises writers anyway);
+2. send each claimed row outside any transaction;
+3. record each result in its own short transaction: sent, or back to pending with the reason and
+   an exponential backoff (1 min, 2 min, 4 min … capped at 6 h).
+
+Any error of a transport counts as a failed attempt of that one delivery; the others of the batch
+go on. A worker that dies mid-batch leaves its rows `sending` until the lease ends, then another
+worker claims them again. Nothing is ever dropped.
 """
 
 import datetime as dt
@@ -10,6 +18,7 @@ import logging
 from collections.abc import Iterable
 
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from .models import Channel, Delivery
@@ -18,7 +27,9 @@ from .transports import TransportError, transport_for
 log = logging.getLogger(__name__)
 BACKOFF_BASE = dt.timedelta(minutes=1)
 BACKOFF_CAP = dt.timedelta(hours=6)
-BATCH = 200
+BATCH = 20
+# Long enough for a whole batch of sends at the transports' 10 s timeout, with room to spare.
+LEASE = dt.timedelta(minutes=15)
 
 
 def backoff(attempts: int) -> dt.timedelta:
@@ -66,17 +77,43 @@ def enqueue_delivery(run_after: dt.datetime | None = None) -> None:
     if run_after is not None and task.get_backend().supports_defer:
         task = task.using(run_after=run_after)
     elif run_after is not None:
-        return  # a backend that cannot defer: the daily `dangjian remind` picks the retries up
+        return  # a backend that cannot defer: `dangjian worker` picks the retries up
     task.enqueue()
 
 
-def _claim(now: dt.datetime) -> list[Delivery]:
-    due = Delivery.objects.filter(status=Delivery.Status.PENDING, next_attempt_at__lte=now).select_related(
-        "channel"
-    )
-    if connection.features.has_select_for_update_skip_locked:
-        due = due.select_for_update(skip_locked=True, of=("self",))
-    return list(due.order_by("next_attempt_at", "id")[:BATCH])
+def _due(now: dt.datetime) -> Q:
+    """Pending rows whose time has come, and rows whose sender's lease ran out (it crashed)."""
+    return Q(status__in=(Delivery.Status.PENDING, Delivery.Status.SENDING), next_attempt_at__lte=now)
+
+
+def claim(now: dt.datetime) -> list[Delivery]:
+    """Mark up to BATCH due deliveries `sending` under a lease, in one short transaction."""
+    with transaction.atomic():
+        due = Delivery.objects.filter(_due(now))
+        if connection.features.has_select_for_update_skip_locked:
+            due = due.select_for_update(skip_locked=True)
+        ids = list(due.order_by("next_attempt_at", "id").values_list("id", flat=True)[:BATCH])
+        Delivery.objects.filter(pk__in=ids).update(
+            status=Delivery.Status.SENDING, next_attempt_at=now + LEASE
+        )
+    return list(Delivery.objects.filter(pk__in=ids).select_related("channel").order_by("id"))
+
+
+def _record(delivery: Delivery, now: dt.datetime, error: str = "") -> None:
+    """Keep one delivery's result, in its own transaction."""
+    attempts = delivery.attempts + 1
+    with transaction.atomic():
+        if error:
+            Delivery.objects.filter(pk=delivery.pk).update(
+                status=Delivery.Status.PENDING,
+                attempts=attempts,
+                last_error=error[:2000],
+                next_attempt_at=now + backoff(attempts),
+            )
+        else:
+            Delivery.objects.filter(pk=delivery.pk).update(
+                status=Delivery.Status.SENT, attempts=attempts, sent_at=now, last_error=""
+            )
 
 
 def deliver_due(now: dt.datetime | None = None) -> dict[str, int]:
@@ -84,26 +121,24 @@ def deliver_due(now: dt.datetime | None = None) -> dict[str, int]:
     sent = failed = 0
     while True:
         now = now or timezone.now()
-        with transaction.atomic():
-            batch = _claim(now)
-            for delivery in batch:
-                try:
-                    transport_for(delivery).send()
-                except TransportError as exc:
-                    delivery.attempts += 1
-                    delivery.last_error = str(exc)[:2000]
-                    delivery.next_attempt_at = now + backoff(delivery.attempts)
-                    delivery.save(update_fields=["attempts", "last_error", "next_attempt_at"])
-                    log.warning("delivery %s failed (attempt %s): %s", delivery.pk, delivery.attempts, exc)
-                    failed += 1
-                else:
-                    delivery.attempts += 1
-                    delivery.status, delivery.sent_at, delivery.last_error = Delivery.Status.SENT, now, ""
-                    delivery.save(update_fields=["attempts", "status", "sent_at", "last_error"])
-                    sent += 1
+        batch = claim(now)
+        for delivery in batch:
+            try:
+                transport_for(delivery).send()
+            except TransportError as exc:
+                _record(delivery, now, str(exc))
+                log.warning("delivery %s failed (attempt %s): %s", delivery.pk, delivery.attempts + 1, exc)
+                failed += 1
+            except Exception as exc:  # a bug or an unexpected answer: this delivery only, retried later
+                _record(delivery, now, f"发送时出错：{exc!r}")
+                log.exception("delivery %s failed unexpectedly", delivery.pk)
+                failed += 1
+            else:
+                _record(delivery, now)
+                sent += 1
         if len(batch) < BATCH:
             break
     retry = Delivery.objects.filter(status=Delivery.Status.PENDING).order_by("next_attempt_at").first()
     if retry is not None and failed:
-        transaction.on_commit(lambda: enqueue_delivery(retry.next_attempt_at))
+        enqueue_delivery(retry.next_attempt_at)
     return {"sent": sent, "failed": failed}

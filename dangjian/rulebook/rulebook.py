@@ -5,6 +5,7 @@ named in the RULES_FILES setting: an item with an existing code overrides the fi
 (e.g. a stricter `frequency`), a new code adds an item. Every verdict records `Rulebook.version`.
 """
 
+import datetime as dt
 import tomllib
 from dataclasses import dataclass, field
 from functools import cache
@@ -52,6 +53,24 @@ class Quorum:
 
 
 @dataclass(frozen=True)
+class GivenBy:
+    """At least `min` of the counted activities a year led by the holder of `title` (the 书记's 党课)."""
+
+    title: str
+    min: int
+    text: str
+    source: str
+
+
+@dataclass(frozen=True)
+class Threshold:
+    """A concrete number for a rule the notice leaves open ("依规", "-"), with where it comes from."""
+
+    text: str
+    source: str
+
+
+@dataclass(frozen=True)
 class Item:
     code: str
     seq: int
@@ -69,6 +88,11 @@ class Item:
     note: str = ""
     quorum: Quorum | None = None
     local: bool = False  # added or changed by a local rules file
+    verb: str = "召开"  # how a to-do says it: 召开支部党员大会, 讲党课, 开展主题党日
+    effective_from: dt.date | None = None  # periods starting before it are not checked (local rules)
+    given_by: GivenBy | None = None
+    thresholds: tuple[Threshold, ...] = ()
+    unchecked: str = ""  # why the platform cannot check the thresholds yet
 
 
 @dataclass(frozen=True)
@@ -109,9 +133,15 @@ def _item(path: Path, data: dict, kinds: dict[str, RecordKind], local: bool) -> 
             activity=bool(data.get("activity", False)), leaders=tuple(data.get("leaders", ())), stages=stages,
             parts=tuple(data.get("parts", ())), note=data.get("note", ""),
             quorum=Quorum(**data["quorum"]) if "quorum" in data else None, local=local,
+            verb=data.get("verb", "召开"), effective_from=data.get("effective_from"),
+            given_by=GivenBy(**data["given_by"]) if "given_by" in data else None,
+            thresholds=tuple(Threshold(**t) for t in data.get("thresholds", ())),
+            unchecked=data.get("unchecked", ""),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise _fail(path, f"条目 {code} 缺少或写错了字段（{exc}）") from exc
+    if item.effective_from is not None and type(item.effective_from) is not dt.date:
+        raise _fail(path, f"条目 {code} 的 effective_from 应为日期，如 2026-01-01")
     if freq.period not in PERIODS:
         raise _fail(path, f"条目 {code} 的 frequency.period 应为 {PERIODS} 之一")
     if freq.min < 0 or (freq.period != "none" and freq.min < 1):

@@ -19,11 +19,16 @@ def held(org, kind, day: dt.date, *, records=(), minutes="<p>会议记录</p>", 
         status=Status.HELD,
         minutes=minutes,
         speaker=speaker,
-        **kw,
+        **{"created_at": start + dt.timedelta(hours=3), **kw},
     )
     if allowed is not None:
         Activity.objects.filter(pk=activity.pk).update(speaker_allowed=allowed)
-    Record.objects.bulk_create([Record(activity=activity, kind=k, reference="档案盒1") for k in records])
+    Record.objects.bulk_create(
+        [
+            Record(activity=activity, kind=k, reference="档案盒1", uploaded_at=activity.created_at)
+            for k in records
+        ]
+    )
     return activity
 
 

@@ -13,6 +13,7 @@ from dangjian.compliance.engine import (
     ActivityFact,
     OrgFacts,
     TalkCoverage,
+    evaluate,
     forecasts,
     summarise,
     verdicts,
@@ -96,14 +97,48 @@ def test_four_lectures_one_by_an_ordinary_member_leave_the_year_unmet():
 
 
 def test_four_lectures_by_secretary_or_instructor_meet_the_year():
-    records = [act("party_lecture", dt.date(2025, m, 1), speaker_allowed=True) for m in (3, 6, 9, 12)]
+    records = [act("party_lecture", dt.date(2025, m, 1), speaker_allowed=True) for m in (3, 6, 9)]
+    records.append(
+        act(
+            "party_lecture",
+            dt.date(2025, 12, 1),
+            speaker_allowed=True,
+            speaker_titles=frozenset({"secretary"}),
+        )
+    )
     assert find(run(records), "party_lecture", "2025").status == MET
+
+
+def test_a_year_whose_lectures_were_all_given_by_others_is_unmet():
+    records = [act("party_lecture", dt.date(2025, m, 1), speaker_allowed=True) for m in (3, 6, 9, 12)]
+    v = find(run(records), "party_lecture", "2025")
+    assert (v.status, v.counted, v.required) == (UNMET, 4, 4)
+    assert any("党支部书记每年至少讲1次党课" in r and "主讲的有0次" in r for r in v.reasons)
+    assert "书记" in v.shortfall and not any("尚差0次" in r for r in v.reasons)
+    grouped = {(BRANCH.id, "party_lecture"): records}
+    brief = evaluate([BRANCH], BOOK, grouped, {}, AFTER, year=2025, rules=["party_lecture"], brief=True)
+    assert [x.status for x in brief] == [UNMET]  # the matrix cell agrees
+    running = find(run(records, as_of=dt.date(2025, 12, 10)), "party_lecture", "2025")
+    assert running.status == IN_PROGRESS
+    assert running.forecast == "本年度书记还需讲党课1次，剩余22天"
+
+
+def test_forecasts_use_the_rules_verb():
+    found = run([], as_of=dt.date(2025, 3, 20))
+    assert find(found, "party_lecture").forecast == "本年度还需讲党课4次，剩余287天"
+    assert find(found, "theme_day", "2025-03").forecast == "本月还需开展主题党日1次，剩余12天"
 
 
 def test_lecture_without_its_records_counts_but_lists_them_by_name():
     records = [act("party_lecture", dt.date(2025, m, 1), speaker_allowed=True) for m in (3, 6, 9)]
     records.append(
-        act("party_lecture", dt.date(2025, 12, 1), records={"lecture_script"}, speaker_allowed=True)
+        act(
+            "party_lecture",
+            dt.date(2025, 12, 1),
+            records={"lecture_script"},
+            speaker_allowed=True,
+            speaker_titles=frozenset({"secretary"}),
+        )
     )
     v = find(run(records), "party_lecture", "2025")
     assert v.status == MET and v.counted == 4
@@ -150,9 +185,37 @@ def test_group_meeting_is_per_group_and_not_applicable_without_groups():
 
 
 def test_items_as_needed_are_not_evaluated():
-    for code in ("member_development", "discipline", "unqualified_disposal", "member_education"):
+    for code in ("discipline", "unqualified_disposal"):
         v = find(run([]), code)
         assert v.status == NOT_APPLICABLE and "按需开展" in v.reasons[0]
+
+
+def test_loose_items_name_their_thresholds_and_why_they_are_not_checked():
+    education = find(run([]), "member_education")
+    assert education.status == NOT_APPLICABLE and education.days_remaining == 0
+    assert "32学时" in education.reasons[0] and "56学时" in education.reasons[0]
+    assert (
+        "党员教育管理工作条例" in education.reasons[0] and "尚未登记党员学习培训学时" in education.reasons[0]
+    )
+    development = find(run([]), "member_development")
+    assert "1个月内派人同入党申请人谈话" in development.reasons[0]
+    assert "预备期为1年" in development.reasons[0] and "暂不检查" in development.reasons[0]
+
+
+def test_rules_effective_later_leave_earlier_periods_alone(tmp_path):
+    local = tmp_path / "local.toml"
+    local.write_text(
+        'version = "本镇/1"\n[[items]]\ncode = "study_session"\nseq = 7\ngroup = "学习"\nname = "集中学习"\n'
+        'activity = true\napplies_to = "branch"\nrecords = []\nsource = "镇党委规定"\n'
+        "effective_from = 2025-07-01\n"
+        'frequency = { period = "month", min = 2, text = "每月2次" }\n',
+        encoding="utf-8",
+    )
+    book = parse([DEFAULT_FILE, local])
+    found = verdicts([BRANCH], book, [], AFTER, year=2025)
+    june = find(found, "study_session", "2025-06")
+    assert june.status == NOT_APPLICABLE and "2025年07月01日起施行" in june.reasons[0]
+    assert find(found, "study_session", "2025-07").status == UNMET
 
 
 def test_branch_founded_mid_year_owes_a_share_rounded_up():
@@ -166,6 +229,14 @@ def test_branch_founded_mid_year_owes_a_share_rounded_up():
     assert find(found, "general_meeting", "2025-Q1", org="NEW").status == NOT_APPLICABLE
     assert find(found, "general_meeting", "2025-Q2", org="NEW").required == 1  # ceil(1 * 2/3)
     assert find(found, "org_life_meeting", org="NEW").required == 1
+    talk = find(run([], orgs=(founded,), talks=[TalkCoverage(9, 2025, expected=3)]), "heart_talk", org="NEW")
+    assert talk.required == 3 and not any(
+        "折算" in r for r in talk.reasons
+    )  # members are counted, not months
+    running = find(
+        run([], orgs=(founded,), as_of=dt.date(2025, 4, 20)), "committee_meeting", "2025-04", org="NEW"
+    )
+    assert running.status == NOT_APPLICABLE and running.days_remaining == 0
 
 
 def test_branch_dissolved_mid_year_is_not_applicable_afterwards():
@@ -205,6 +276,13 @@ def test_heart_talk_uses_the_secretary_coverage():
     assert find(run([], talks=[full]), "heart_talk").status == MET
     running = find(run([], talks=[partial], as_of=dt.date(2025, 11, 1)), "heart_talk")
     assert running.status == IN_PROGRESS and "还需与2名党员" in running.forecast
+
+
+def test_heart_talk_without_a_secretary_says_so_instead_of_zero_of_zero():
+    nobody = TalkCoverage(1, 2025, expected=5, missing=("甲1",) * 5, has_secretary=False)
+    v = find(run([], talks=[nobody]), "heart_talk")
+    assert (v.status, v.required, v.counted) == (UNMET, 5, 0)
+    assert any("未配备书记" in r and "请先在党组织页面任命书记" in r for r in v.reasons)
 
 
 def test_within_keeps_only_overlapping_periods():

@@ -157,3 +157,83 @@ def test_matrix_rolls_groups_up_and_filters(world):
     only_general = services.matrix(world.town, 2025, AFTER, general_id=world.general.pk)
     assert [r.code for r in only_general.rows] == ["BRA"]
     assert [r.code for r in services.matrix(world.town, 2025, AFTER, category="enterprise").rows] == ["BRB"]
+
+
+def test_a_year_of_lectures_none_by_the_secretary_is_unmet(world):
+    instructor, secretary = world.members_b[4], world.members_a[0]
+    lectures = [
+        held(world.branch_a, "party_lecture", dt.date(2025, m, 1), speaker=instructor, allowed=True)
+        for m in (2, 5, 8, 11)
+    ]
+    v = find(services.verdicts_for(world.branch_a, 2025, AFTER), "party_lecture")
+    assert (v.status, v.counted) == (UNMET, 4)
+    assert any("党支部书记每年至少讲1次党课" in r for r in v.reasons)
+    lectures[-1].speaker = secretary
+    lectures[-1].save(update_fields=["speaker"])
+    assert find(services.verdicts_for(world.branch_a, 2025, AFTER), "party_lecture").status == MET
+    # The matrix cell agrees with the verdict.
+    row = next(r for r in services.matrix(world.town, 2025, AFTER).rows if r.code == "BRA")
+    assert row.cells["party_lecture"].status == MET
+
+
+def _campaign(org, status, **kw):
+    from django.utils import timezone
+
+    from dangjian.evaluations.models import Campaign
+
+    campaign = Campaign.objects.create(
+        org=org,
+        year=2025,
+        status=status,
+        self_opens_on=dt.date(2025, 12, 1),
+        self_closes_on=dt.date(2025, 12, 10),
+        vote_opens_on=dt.date(2025, 12, 11),
+        vote_closes_on=dt.date(2025, 12, 20),
+        rules_version="1",
+        **kw,
+    )
+    Campaign.objects.filter(pk=campaign.pk).update(
+        created_at=timezone.make_aware(dt.datetime(2025, 11, 20, 9))
+    )
+    return campaign
+
+
+def test_member_evaluation_comes_from_the_evaluations_app(world):
+    from dangjian.evaluations.models import Decision, SelfEvaluation
+
+    before = find(services.verdicts_for(world.branch_a, 2025, AFTER), "member_evaluation")
+    assert (before.status, before.counted) == (UNMET, 0)
+    decided = _campaign(world.branch_a, "decided")
+    SelfEvaluation.objects.create(
+        campaign=decided, member=world.members_a[2], submitted_on=dt.date(2025, 12, 5)
+    )
+    Decision.objects.create(
+        campaign=decided, member=world.members_a[2], grade="qualified", decided_on=dt.date(2025, 12, 28)
+    )
+    v = find(services.verdicts_for(world.branch_a, 2025, AFTER), "member_evaluation")
+    assert (v.status, v.counted, v.required) == (MET, 1, 1)
+    assert v.missing_records == ["测评表"]  # no ballots were cast
+    assert v.counted_activities[0].url == f"/evaluations/{decided.pk}/"
+    # As of a day before the decision, it was not decided yet.
+    earlier = find(services.verdicts_for(world.branch_a, 2025, dt.date(2025, 12, 27)), "member_evaluation")
+    assert earlier.status == "in_progress" and earlier.counted == 0
+    _campaign(world.branch_b, "open")
+    running = find(services.verdicts_for(world.branch_b, 2025, AFTER), "member_evaluation")
+    assert (running.status, running.counted) == (UNMET, 0)
+    assert "尚未完成组织评定（进行中）" in running.not_counted[0].why[0]
+
+
+def test_activities_entered_after_the_as_of_date_are_not_counted(world):
+    from django.utils import timezone
+
+    meeting = held(world.branch_b, "general_meeting", dt.date(2025, 3, 15))
+    meeting.created_at = timezone.make_aware(dt.datetime(2025, 4, 20, 9))  # entered late
+    meeting.save(update_fields=["created_at"])
+    as_of_april = find(
+        services.verdicts_for(world.branch_b, 2025, dt.date(2025, 4, 1)), "general_meeting", "2025-Q1"
+    )
+    assert (as_of_april.status, as_of_april.counted) == (UNMET, 0)
+    later = find(
+        services.verdicts_for(world.branch_b, 2025, dt.date(2025, 4, 20)), "general_meeting", "2025-Q1"
+    )
+    assert (later.status, later.counted) == (MET, 1)

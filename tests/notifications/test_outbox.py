@@ -144,3 +144,74 @@ def test_post_enqueues_the_worker_on_commit(world, django_capture_on_commit_call
     # The immediate task backend ran the delivery job as the transaction committed.
     assert Delivery.objects.get(key="k6").status == "sent"
     assert Notification.objects.filter(key="k6").exists()
+
+
+def _robots(world, n):
+    for i in range(n):
+        Channel.objects.create(kind="wecom", name=f"群{i}", org=world.town, url=f"https://qyapi.example/{i}")
+
+
+def test_no_transaction_is_open_while_sending(world, monkeypatch):
+    from django.db import connection
+
+    _robots(world, 2)
+    outbox.post([], key="k7", title="提醒", org=world.branch_a)
+    depth = len(connection.atomic_blocks)  # the test's own transaction
+    seen = []
+
+    def send(self):
+        seen.append((len(connection.atomic_blocks), Delivery.objects.get(pk=self.delivery.pk).status))
+
+    monkeypatch.setattr(transports.WeCom, "send", send)
+    assert outbox.deliver_due() == {"sent": 2, "failed": 0}
+    # Each send ran outside any transaction of the outbox, with its row claimed as sending.
+    assert seen == [(depth, "sending"), (depth, "sending")]
+    assert set(Delivery.objects.values_list("status", flat=True)) == {"sent"}
+
+
+def test_a_send_that_raises_fails_only_that_delivery_and_others_are_not_sent_again(world, monkeypatch):
+    _robots(world, 3)
+    with time_machine.travel(NOON, tick=False):
+        outbox.post([], key="k8", title="提醒", org=world.branch_a)
+    calls = []
+
+    def send(self):
+        calls.append(self.delivery.channel.name)
+        if self.delivery.channel.name == "群1":
+            raise RuntimeError("unexpected answer")
+
+    monkeypatch.setattr(transports.WeCom, "send", send)
+    with time_machine.travel(NOON, tick=False):
+        assert outbox.deliver_due() == {"sent": 2, "failed": 1}
+        broken = Delivery.objects.get(channel__name="群1")
+        assert broken.status == "pending" and broken.attempts == 1
+        assert "unexpected answer" in broken.last_error
+        assert broken.next_attempt_at == timezone.now() + dt.timedelta(minutes=1)
+    with time_machine.travel(NOON + dt.timedelta(minutes=2), tick=False):
+        assert outbox.deliver_due() == {"sent": 0, "failed": 1}
+    # The two that went through were sent once; only the broken one was tried again.
+    assert sorted(calls) == ["群0", "群1", "群1", "群2"]
+
+
+def test_a_crashed_workers_rows_are_claimed_again_after_the_lease(world, monkeypatch):
+    _robots(world, 2)
+    with time_machine.travel(NOON, tick=False):
+        outbox.post([], key="k9", title="提醒", org=world.branch_a)
+        claimed = outbox.claim(timezone.now())  # a worker claims both, then dies before sending
+    assert {d.status for d in claimed} == {"sending"}
+    sent = []
+    monkeypatch.setattr(transports.WeCom, "send", lambda self: sent.append(self.delivery.pk))
+    with time_machine.travel(NOON + outbox.LEASE - dt.timedelta(seconds=1), tick=False):
+        assert outbox.deliver_due() == {"sent": 0, "failed": 0}  # still leased: left alone
+    with time_machine.travel(NOON + outbox.LEASE, tick=False):
+        assert outbox.deliver_due() == {"sent": 2, "failed": 0}
+    assert sorted(sent) == sorted(d.pk for d in claimed)
+    assert set(Delivery.objects.values_list("status", flat=True)) == {"sent"}
+
+
+def test_claim_takes_at_most_a_batch(world):
+    _robots(world, outbox.BATCH + 3)
+    outbox.post([], key="k10", title="提醒", org=world.branch_a)
+    assert len(outbox.claim(timezone.now())) == outbox.BATCH
+    assert len(outbox.claim(timezone.now())) == 3
+    assert outbox.claim(timezone.now()) == []

@@ -73,3 +73,24 @@ def test_overdue_rectification_is_reminded_to_owner_and_secretary(world, django_
     item.save()
     with django_capture_on_commit_callbacks(execute=True):
         assert "逾期整改 0 条" in remind(dt.date(2025, 3, 4), "--days", "0")
+
+
+def test_reminders_go_to_the_orgs_own_leaders_not_to_those_above(world, django_capture_on_commit_callbacks):
+    from dangjian.orgs.choices import PositionTitle
+    from tests.factories import appoint
+
+    town_secretary, general_secretary = world.members_b[2], world.members_a[6]
+    appoint(town_secretary, world.town, PositionTitle.SECRETARY)
+    appoint(general_secretary, world.general, PositionTitle.SECRETARY)
+    with django_capture_on_commit_callbacks(execute=True):
+        remind(dt.date(2025, 3, 28), "--days", "7")
+    # Branches owe 主题党日 and 支部党员大会 this month: their own secretaries hear of it, the town
+    # and the 党总支 leaders do not.
+    assert [t for t in titles(world.members_a[0]) if "甲村党支部" in t]
+    assert [t for t in titles(world.members_b[0]) if "乙企业党支部" in t]
+    assert titles(town_secretary) == [] and titles(general_secretary) == []
+    # A 党小组's meeting reaches its leader (with a link to their home page) and the branch's leaders.
+    leader = Notification.objects.get(recipient=world.members_a[4], title__startswith="第二党小组")
+    assert leader.url == "/#compliance-todo"
+    secretary = Notification.objects.get(recipient=world.members_a[0], title__startswith="第二党小组")
+    assert secretary.url == "/compliance/org/BRA/group_meeting/?period=2025-03"

@@ -53,6 +53,8 @@ def test_the_setting_names_local_files(settings, tmp_path):
         ('version = "x"\n[[items]]\ncode = "theme_day"\nsource = " "\n', "出处"),
         ('version = "x"\n[[items]]\ncode = "new_thing"\nname = "缺字段"\n', "缺少或写错了字段"),
         ("version = \n", "local.toml"),
+        ('version = "x"\n[[items]]\ncode = "theme_day"\neffective_from = "明年"\n', "应为日期"),
+        ('version = "x"\n[[items]]\ncode = "theme_day"\ngiven_by = { title = "x" }\n', "缺少或写错了字段"),
     ],
 )
 def test_a_bad_local_file_is_refused_with_the_reason(tmp_path, text, message):

@@ -3,6 +3,7 @@ from django.utils import timezone
 
 from dangjian.accounts.access import access_for
 from dangjian.orgs.choices import OrgKind
+from dangjian.orgs.models import Organisation
 
 register = template.Library()
 
@@ -14,15 +15,15 @@ def get_item(mapping, key):
 
 @register.inclusion_tag("compliance/_home_todo.html", takes_context=True)
 def compliance_todo(context):
-    """The to-do list of the branches the user runs, for the home page."""
-    from ..services import todo
+    """The to-do list of every branch the user runs and every 党小组 they lead, grouped by branch."""
+    from ..services import todo_by_branch
 
     request = context.get("request")
     access = access_for(request.user) if request else None
-    if not access or not access.manage or access.is_office:
-        return {"items": []}
+    if not access or access.is_office or not (access.manage or access.lead_groups):
+        return {"branches": []}
     today = timezone.localdate()
-    items = []
-    for org in access.manageable_orgs().filter(kind=OrgKind.BRANCH).order_by("path")[:5]:
-        items.extend((org, v) for v in todo(org, today))
-    return {"items": items}
+    run = access.manageable_orgs().filter(path__in=access.manage).exclude(kind=OrgKind.GROUP)
+    led = Organisation.objects.filter(pk__in=access.lead_groups).exclude(access.org_q(paths=access.manage))
+    branches = todo_by_branch(run.order_by("path"), today) + todo_by_branch(led, today, linked=False)
+    return {"branches": branches, "manage": bool(access.manage)}

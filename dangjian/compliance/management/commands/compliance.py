@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from dangjian.compliance import services
-from dangjian.compliance.periods import Period
+from dangjian.compliance.periods import Period, check_year
 from dangjian.orgs.models import Organisation
 
 
@@ -32,6 +32,12 @@ class Command(BaseCommand):
         if found is None:
             raise CommandError(f"没有代码为 {org} 的组织。")
         year = year or (within.year if within else as_of_date.year)
+        try:
+            check_year(year)
+        except ValueError as exc:
+            raise CommandError(str(exc)) from exc
+        if within and within.year != year:
+            raise CommandError(f"--period {period} 不在 --year {year} 年内，请改用该年的期间。")
         verdicts = services.verdicts_for(found, year, as_of_date, within=within)
         if format == "json":
             self.stdout.write(json.dumps([v.as_json() for v in verdicts], ensure_ascii=False, indent=2))
@@ -42,6 +48,6 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"{v.rule_name:<8}\t{v.org_name}\t{v.period:<8}\t{v.status_label}\t{v.counted}/{v.required}{missing}"
             )
-            if v.status in ("unmet", "in_progress"):
-                self.stdout.write(f"\t{v.reasons[-1]}")
+            if v.shortfall:
+                self.stdout.write(f"\t{v.shortfall}")
         self.stdout.write(f"规则版本：{verdicts[0].rules_version if verdicts else ''}")

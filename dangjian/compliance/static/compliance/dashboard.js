@@ -9,9 +9,11 @@
     var names = pairs.map(function (p) { return p[0]; });
     var values = pairs.map(function (p) { return p[1]; });
     var category = { type: "category", data: names, axisLabel: { interval: 0, rotate: horizontal ? 0 : 30 } };
-    var value = { type: "value", min: 0, max: 100, axisLabel: { formatter: "{value}%" } };
+    // Horizontal bars carry their own value labels: the value axis would only crowd them.
+    var value = { type: "value", min: 0, max: 100, axisLabel: { show: !horizontal, formatter: "{value}%" } };
     chart.setOption({
-      grid: { left: horizontal ? 120 : 40, right: 20, top: 20, bottom: horizontal ? 30 : 70 },
+      // containLabel keeps the axis names inside; the right margin leaves room for the "100%" labels.
+      grid: { containLabel: true, left: 10, right: horizontal ? 50 : 20, top: 25, bottom: 10 },
       tooltip: { trigger: "axis", valueFormatter: function (v) { return v == null ? "无" : v + "%"; } },
       xAxis: horizontal ? value : category,
       yAxis: horizontal ? Object.assign(category, { inverse: true }) : value,
@@ -22,4 +24,5 @@
   bars("chart-months", data.months, false);
   bars("chart-rules", data.rules, false);
   bars("chart-ranking", data.ranking, true);
+  bars("chart-bottom", data.bottom, true);
 })();
