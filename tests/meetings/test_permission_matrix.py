@@ -3,10 +3,11 @@
 import datetime as dt
 
 import pytest
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from dangjian.meetings import services
-from dangjian.meetings.models import Activity, Attendance, MakeUpTask
+from dangjian.meetings.models import Activity, Attendance, MakeUpTask, Record
 from tests.matrix import Case, cases_for, check
 from tests.world import ROLES
 
@@ -82,6 +83,13 @@ def makeup(w):
 
 def rect(w):
     return olm(w).rectifications.create(content="加强学习", owner=w.members_a[2], due_on=timezone.localdate())
+
+
+def record(w):
+    """A 活动剪影 file on branch A's 主题党日: downloadable by whoever may read the activity."""
+    row = Record(activity=theme(w), kind="activity_photos", original_name="合影.txt", content_type="text/plain", size=2)
+    row.file.save("合影.txt", ContentFile(b"ok"), save=True)
+    return row
 
 
 def next_week(w):
@@ -218,6 +226,7 @@ CASES = [
         method="post",
         ok=(302,),
     ),
+    Case("record file A", lambda w: f"/meetings/records/{record(w).pk}/", A_VIEWERS),
     Case("api list", lambda w: "/api/meetings/", EVERYONE, api=True),
     Case("api detail A", lambda w: f"/api/meetings/{theme(w).pk}", A_VIEWERS, api=True),
     Case("api attendance A", lambda w: f"/api/meetings/{theme(w).pk}/attendance", A_VIEWERS, api=True),
