@@ -86,7 +86,6 @@ def test_disposal_approval_and_overdue_flag_on_the_town_list(world, client_for):
     assert "批准日期" in bad.content.decode() and not Disposal.objects.exists()
     secretary.post(url, {"measure": "persuade", "follow_up": "pending"})
     assert decision.disposal.deadline < timezone.localdate()  # three months after a meeting 400 days ago
-    assert ()
     assert "甲3" not in office.get("/evaluations/unqualified/").content.decode()  # not finalised yet
     for m in (a[0], a[1], a[2], a[4], a[5], a[6], a[7]):
         services.decide(campaign, m, "qualified", services.DecisionInput("qualified"))
