@@ -177,4 +177,5 @@ SILENCED_SYSTEM_CHECKS: list[str] = []
 
 # Local rules files added on top of the notice's table (see docs/rules.md).
 RULES_FILES = env.list("RULES_FILES", default=[])
-EVALUATION_RULES_FILE = env("EVALUATION_RULES_FILE", default="")  # overrides of evaluations/data/evaluation.toml
+# Overrides of dangjian/evaluations/data/evaluation.toml (see docs/evaluations.md).
+EVALUATION_RULES_FILE = env("EVALUATION_RULES_FILE", default="")

@@ -56,3 +56,16 @@ def hold_meeting(campaign, days: int = 0) -> Activity:
     campaign.meeting = general_meeting(campaign.org, days)
     Campaign.objects.filter(pk=campaign.pk).update(meeting=campaign.meeting)
     return campaign.meeting
+
+
+def settings_form(campaign, **extra) -> dict:
+    """The campaign's settings as the edit form posts them (allow_public unticked unless given)."""
+    fields = (
+        "self_opens_on",
+        "self_closes_on",
+        "vote_opens_on",
+        "vote_closes_on",
+        "meeting_date",
+        "meeting_title",
+    )
+    return {"year": campaign.year, **{n: getattr(campaign, n) or "" for n in fields}, **extra}

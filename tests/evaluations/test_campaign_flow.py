@@ -16,7 +16,7 @@ from dangjian.evaluations.models import Ballot, BallotGrade, Campaign, Decision,
 from dangjian.notifications.models import Notification
 from tests.factories import UserFactory
 
-from .helpers import full_ballot, hold_meeting, open_campaign, post_data
+from .helpers import full_ballot, hold_meeting, open_campaign, post_data, settings_form
 
 pytestmark = pytest.mark.django_db
 
@@ -392,7 +392,7 @@ def test_codes_are_capped_at_the_number_of_representatives(world, client_for):
     # the number cannot drop below the codes already made
     form = secretary.post(
         f"/evaluations/{campaign.pk}/edit/",
-        {**_settings(campaign), "allow_public": "on", "public_count": 5},
+        {**settings_form(campaign), "allow_public": "on", "public_count": 5},
     )
     assert "不能少于此数" in form.content.decode()
 
@@ -400,7 +400,7 @@ def test_codes_are_capped_at_the_number_of_representatives(world, client_for):
 def test_codes_stop_working_when_the_public_option_is_turned_off(world, client_for, client):
     campaign = open_campaign(world, allow_public=True)
     code = services.issue_codes(campaign, 1)[0]
-    client_for("secretary_a").post(f"/evaluations/{campaign.pk}/edit/", _settings(campaign))
+    client_for("secretary_a").post(f"/evaluations/{campaign.pk}/edit/", settings_form(campaign))
     campaign.refresh_from_db()
     assert not campaign.allow_public
     refused = client.post(f"/evaluations/code/{code}/", post_data(campaign))
@@ -424,20 +424,6 @@ def test_representatives_ballots_cannot_make_a_member_unqualified(world):
     row = next(r for r in services.tally_for(campaign).members if r.member_id == target)
     assert row.public_counts["unqualified"] == 20 and row.counts["unqualified"] == 0
     assert row.proposed == "qualified"
-
-
-def _settings(campaign, **extra):
-    """The campaign's settings as the edit form posts them (allow_public unticked)."""
-    fields = (
-        "self_opens_on",
-        "self_closes_on",
-        "vote_opens_on",
-        "vote_closes_on",
-        "meeting_date",
-        "meeting_title",
-    )
-    data = {name: getattr(campaign, name) or "" for name in fields}
-    return {"year": campaign.year, **data, **extra}
 
 
 def test_codes_need_the_setting(world, client_for):

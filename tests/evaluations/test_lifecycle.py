@@ -10,22 +10,10 @@ from dangjian.evaluations import services
 from dangjian.evaluations.models import Ballot, Campaign, Decision
 from dangjian.meetings.models import Status as ActivityStatus
 
-from .helpers import full_ballot, general_meeting, hold_meeting, open_campaign, post_data
+from .helpers import full_ballot, general_meeting, hold_meeting, open_campaign, post_data, settings_form
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate
-
-
-def settings_form(campaign, **extra):
-    fields = (
-        "self_opens_on",
-        "self_closes_on",
-        "vote_opens_on",
-        "vote_closes_on",
-        "meeting_date",
-        "meeting_title",
-    )
-    return {"year": campaign.year, **{n: getattr(campaign, n) or "" for n in fields}, **extra}
 
 
 def test_the_close_date_can_only_move_later_once_voting_has_opened(world, client_for):
