@@ -188,3 +188,5 @@ SILENCED_SYSTEM_CHECKS: list[str] = ["axes.W006"]
 
 # Local rules files added on top of the notice's table (see docs/rules.md).
 RULES_FILES = env.list("RULES_FILES", default=[])
+# Overrides of dangjian/evaluations/data/evaluation.toml (see docs/evaluations.md).
+EVALUATION_RULES_FILE = env("EVALUATION_RULES_FILE", default="")

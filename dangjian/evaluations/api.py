@@ -34,6 +34,7 @@ class CampaignOut(Schema):
     vote_is_open: bool
     vote_is_closed: bool
     allow_public: bool
+    public_count: int
     meeting_date: dt.date | None  # the 党员大会's date (from its activity when linked)
     meeting_id: int | None
     rules_version: str
@@ -61,6 +62,7 @@ class ParticipantOut(Schema):
     graded: bool
     writes_self: bool
     excluded_reason: str
+    votes: bool  # holds a vote (预备党员 and excluded members do not)
 
 
 class MineOut(Schema):
@@ -111,8 +113,9 @@ class Done(Schema):
 class MemberTallyOut(Schema):
     member_id: int
     name: str
-    counts: dict[str, int]
-    shares: dict[str, float]
+    counts: dict[str, int] | None  # null: too few ballots to show (票数过少)
+    shares: dict[str, float] | None
+    public_counts: dict[str, int] | None  # 群众代表, counted apart; null when too few or none
     proposed: str
     capped: bool
     decision: str
@@ -120,7 +123,10 @@ class MemberTallyOut(Schema):
 
 class TallyOut(Schema):
     ballots: int
-    small_group: bool
+    public_ballots: int
+    small_group: bool  # members' counts withheld: fewer ballots than min_ballots
+    public_hidden: bool
+    min_ballots: int
     excellent_limit: int | None
     rules_version: str
     grades: dict[str, str]
@@ -129,6 +135,10 @@ class TallyOut(Schema):
 
 def _me(request) -> Member | None:
     return Member.objects.filter(pk=access_for(request.user).member_id).first()
+
+
+def _campaign(request, campaign_id: int):
+    return services.settle(get_object_or_404(visible_campaigns(request.user), pk=campaign_id))
 
 
 @router.get("/", response=list[CampaignOut], summary="民主评议列表")
@@ -140,7 +150,7 @@ def list_campaigns(request, year: int | None = None):
 
 @router.get("/{campaign_id}", response=CampaignDetailOut, summary="民主评议详情（参评名单、我的任务）")
 def campaign_detail(request, campaign_id: int):
-    campaign = get_object_or_404(visible_campaigns(request.user), pk=campaign_id)
+    campaign = _campaign(request, campaign_id)
     me = _me(request)
     participants = campaign.participants.select_related("member").order_by("member__name_pinyin")
     mine = None
@@ -154,6 +164,7 @@ def campaign_detail(request, campaign_id: int):
             "may_vote": right is not None,
             "has_voted": bool(right and right.has_voted),
         }
+    voters = set(campaign.voter_rights.filter(member__isnull=False).values_list("member_id", flat=True))
     rows = [
         {
             "member_id": p.member_id,
@@ -161,6 +172,7 @@ def campaign_detail(request, campaign_id: int):
             "graded": p.graded,
             "writes_self": p.writes_self,
             "excluded_reason": p.excluded_reason,
+            "votes": p.member_id in voters,
         }
         for p in participants
     ]
@@ -170,7 +182,7 @@ def campaign_detail(request, campaign_id: int):
 
 @router.get("/{campaign_id}/self", response={200: SelfOut, 404: Done}, summary="我的个人自评")
 def get_self(request, campaign_id: int):
-    campaign = get_object_or_404(visible_campaigns(request.user), pk=campaign_id)
+    campaign = _campaign(request, campaign_id)
     me = _me(request)
     record = services.self_evaluation_for(campaign, me) if me else None
     if record is None:
@@ -180,7 +192,7 @@ def get_self(request, campaign_id: int):
 
 @router.post("/{campaign_id}/self", response={200: SelfOut, 400: Problem}, summary="保存或提交我的个人自评")
 def save_self(request, campaign_id: int, payload: SelfIn):
-    campaign = get_object_or_404(visible_campaigns(request.user), pk=campaign_id)
+    campaign = _campaign(request, campaign_id)
     me = _me(request)
     if me is None or not campaign.participants.filter(member=me, writes_self=True).exists():
         raise PermissionDenied
@@ -193,13 +205,16 @@ def save_self(request, campaign_id: int, payload: SelfIn):
 
 
 @router.post(
-    "/{campaign_id}/ballot", response={200: Done, 400: Problem}, summary="提交测评票（无记名，每人一次）"
+    "/{campaign_id}/ballot",
+    response={200: Done, 400: Problem, 403: Problem},
+    summary="提交测评票（无记名，每人一次）",
 )
 def submit_ballot(request, campaign_id: int, payload: BallotIn):
-    campaign = get_object_or_404(visible_campaigns(request.user), pk=campaign_id)
+    campaign = _campaign(request, campaign_id)
     me = _me(request)
     if services.right_for(campaign, me) is None:
-        raise PermissionDenied
+        problem = "您在本次民主测评中没有表决权（预备党员和不参评的党员没有表决权）。"
+        return Status(403, {"detail": problem, "problems": [problem]})
     grades: dict[int, tuple[str, str]] = {}
     for g in payload.grades:
         if g.member_id in grades:
@@ -215,7 +230,7 @@ def submit_ballot(request, campaign_id: int, payload: BallotIn):
 
 @router.get("/{campaign_id}/tally", response={200: TallyOut, 400: Problem}, summary="测评统计（测评结束后）")
 def get_tally(request, campaign_id: int):
-    campaign = get_object_or_404(visible_campaigns(request.user), pk=campaign_id)
+    campaign = _campaign(request, campaign_id)
     if not request.user.has_perm("evaluations.view_results", campaign):
         raise PermissionDenied
     try:
@@ -226,7 +241,10 @@ def get_tally(request, campaign_id: int):
     decisions = dict(campaign.decisions.values_list("member_id", "grade"))
     return {
         "ballots": result.ballots,
+        "public_ballots": result.public_ballots,
         "small_group": result.small_group,
+        "public_hidden": result.public_hidden,
+        "min_ballots": current().min_ballots,
         "excellent_limit": result.excellent_limit,
         "rules_version": result.rules_version,
         "grades": current().grades,
@@ -236,6 +254,7 @@ def get_tally(request, campaign_id: int):
                 "name": names[r.member_id],
                 "counts": r.counts,
                 "shares": r.shares,
+                "public_counts": r.public_counts,
                 "proposed": r.proposed,
                 "capped": r.capped,
                 "decision": decisions.get(r.member_id, ""),

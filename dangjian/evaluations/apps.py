@@ -7,3 +7,6 @@ class EvaluationsConfig(AppConfig):
 
     def ready(self) -> None:
         from . import rules  # noqa: F401
+        from .ruleset import current
+
+        current()  # a broken rules file stops start-up, not the first request

@@ -11,7 +11,7 @@ from simple_history.utils import bulk_create_with_history
 from dangjian.meetings.models import Activity
 from dangjian.orgs.choices import OrgCategory
 
-from . import engine
+from . import engine, services
 from .models import Ballot, BallotGrade, Campaign, Decision, Disposal, Participant, SelfEvaluation, VoterRight
 from .ruleset import EXCELLENT, QUALIFIED, UNQUALIFIED, current
 
@@ -68,38 +68,28 @@ def populate(ctx) -> None:
             c.pk = ids[c.org_id]
     participants, selfs, rights, ballots, grades, decisions, disposals = [], [], [], [], [], [], []
     for n, campaign in enumerate(campaigns):
-        graded, voters = [], []
-        for m in by_branch[campaign.org_id]:
-            if m.status in ("left", "deceased"):
-                continue
-            s = engine.standing(m, campaign.vote_opens_on, rules)
-            participants.append(
-                Participant(
-                    campaign=campaign,
-                    member=m,
-                    graded=s.graded,
-                    writes_self=s.writes_self,
-                    excluded_reason=s.reason,
-                )
+        members = [m for m in by_branch[campaign.org_id] if m.status not in ("left", "deceased")]
+        roll, branch_rights = services.roll(campaign, members)
+        participants += roll
+        selfs += [
+            SelfEvaluation(
+                campaign=campaign,
+                member=p.member,
+                self_grade=QUALIFIED,
+                submitted_on=dt.date(year, 12, rng.randint(1, 10)),
+                **SELF_TEXT,
             )
-            if s.writes_self:
-                selfs.append(
-                    SelfEvaluation(
-                        campaign=campaign,
-                        member=m,
-                        self_grade=QUALIFIED,
-                        submitted_on=dt.date(year, 12, rng.randint(1, 10)),
-                        **SELF_TEXT,
-                    )
-                )
-            if s.graded:
-                graded.append(m)
-            if s.votes:
-                voters.append(m)
+            for p in roll
+            if p.writes_self
+        ]
+        graded = [p.member for p in roll if p.graded]
+        voters = [r.member for r in branch_rights]
         favourites = {m.pk for m in rng.sample(graded, k=min(len(graded), max(1, len(graded) // 5)))}
         weak = graded[-1].pk if n == 0 and graded else None  # one 不合格 member in the first branch
         cast = [v for v in voters if rng.random() < 0.92]
-        rights += [VoterRight(campaign=campaign, member=v, has_voted=v in cast) for v in voters]
+        for right in branch_rights:
+            right.has_voted = right.member in cast
+        rights += branch_rights
         rows = []
         for _ in cast:
             ballot = Ballot(id=uuid.UUID(int=rng.getrandbits(128), version=4), campaign=campaign)
@@ -121,8 +111,8 @@ def populate(ctx) -> None:
                         comment=comment,
                     )
                 )
-                rows.append((m.pk, grade, comment))
-        result = engine.tally([m.pk for m in graded], rows, len(cast), rules)
+                rows.append((m.pk, grade, comment, "member"))
+        result = engine.tally([m.pk for m in graded], rows, {"member": len(cast)}, rules)
         for r in result.members:
             grade = r.proposed or QUALIFIED
             reason = {

@@ -54,17 +54,31 @@ def _head(campaign: Campaign) -> str:
     return f"{campaign.org.name} {campaign.year}年度"
 
 
+TOO_FEW = "票数过少，不公布"
+
+
+def _secrecy_notes(result) -> list[str]:
+    """The warning every document with results carries when counts are withheld."""
+    if not (result.small_group or result.public_hidden):
+        return []
+    return [
+        f"注意：测评票少于 {current().min_ballots} 张的，按等次公布票数会暴露个人投票，"
+        f"不公布分项票数和测评建议（{current().secrecy_source}）"
+    ]
+
+
 def register(campaign: Campaign) -> Document:
     """登记表: every member of the branch, how they took part, the votes and the decision."""
     decisions = {d.member_id: d for d in campaign.decisions.all()}
     selfs = {s.member_id: s for s in campaign.self_evaluations.all()}
-    counts = {}
-    if campaign.vote_is_closed:
-        counts = {row.member_id: row for row in services.tally_for(campaign).members}
+    counts, notes = {}, []
+    if campaign.status in (Campaign.Status.CLOSED, Campaign.Status.DECIDED):
+        result = services.tally_for(campaign)
+        counts, notes = {row.member_id: row for row in result.members}, _secrecy_notes(result)
     rows = []
     for i, p in enumerate(campaign.participants.select_related("member").order_by("member__name_pinyin"), 1):
         m, d, s, c = p.member, decisions.get(p.member_id), selfs.get(p.member_id), counts.get(p.member_id)
-        votes = "／".join(str(c.counts[g]) for g in current().grades) if c else ""
+        votes = ("／".join(str(c.counts[g]) for g in current().grades) if c.counts else TOO_FEW) if c else ""
         rows.append(
             [
                 str(i),
@@ -92,7 +106,9 @@ def register(campaign: Campaign) -> Document:
             Section(
                 paragraphs=[
                     meeting,
-                    f"参加测评 {campaign.ballots.count()} 票；测评票数依次为 优秀／合格／基本合格／不合格。",
+                    f"参加测评 {campaign.ballots.count()} 票；党员测评票数依次为 优秀／合格／基本合格／不合格"
+                    "（群众代表测评票另见测评表）。",
+                    *notes,
                 ]
             ),
             Section(
@@ -166,28 +182,31 @@ def assessment(campaign: Campaign) -> Document:
             table=blank,
         )
     ]
-    if campaign.vote_is_closed:
+    if campaign.status in (Campaign.Status.CLOSED, Campaign.Status.DECIDED):
         result = services.tally_for(campaign)
         names = {m.pk: m.name for m in members}
-        rows = [
-            [
-                names[r.member_id],
-                *(f"{r.counts[g]}（{_pct(r.shares[g])}）" for g in current().grades),
-                _grade(r.proposed) + ("（受优秀比例限制）" if r.capped else ""),
-            ]
-            for r in result.members
-        ]
-        notes = [f"共收回测评票 {result.ballots} 张。"]
-        if result.small_group:
-            notes.append(
-                f"注意：测评票少于 {current().min_ballots} 张，"
-                "按等次公布票数可能暴露个人投票，仅供支部内部参考。"
+        rows = []
+        for r in result.members:
+            own = [f"{r.counts[g]}（{_pct(r.shares[g])}）" for g in current().grades] if r.counts else []
+            public = [str(r.public_counts[g]) for g in current().grades] if r.public_counts else []
+            rows.append(
+                [
+                    names[r.member_id],
+                    *(own or [TOO_FEW] * len(grades)),
+                    "／".join(public) if public else (TOO_FEW if r.public_ballots else "—"),
+                    (_grade(r.proposed) or "—") + ("（受优秀比例限制）" if r.capped else ""),
+                ]
             )
+        notes = [
+            f"共收回党员测评票 {result.ballots} 张、群众代表测评票 {result.public_ballots} 张。"
+            "群众代表票数依次为 优秀／合格／基本合格／不合格。",
+            *_secrecy_notes(result),
+        ]
         sections.append(
             Section(
                 heading="民主测评结果汇总",
                 paragraphs=notes,
-                table=Table(["姓名", *grades, "测评建议等次"], rows),
+                table=Table(["姓名", *grades, "群众代表", "测评建议等次"], rows),
                 page_break=True,
             )
         )

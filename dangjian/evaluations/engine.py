@@ -29,13 +29,19 @@ def discipline_exclusion(member, on: dt.date) -> bool:
     return member.pk in on_probation([member.pk], on)
 
 
-def standing(member, on: dt.date, rules: EvaluationRules) -> Standing:
-    """A member's part in the campaign of their branch, by the rules data."""
+def standing(member, on: dt.date, rules: EvaluationRules, manual_reason: str = "") -> Standing:
+    """A member's part in the campaign of their branch, by the rules data.
+
+    `manual_reason`: the secretary excluded the member by hand (e.g. 留党察看 while no discipline
+    register exists): they write a self-evaluation but are neither graded nor vote.
+    """
     if member.status != Status.NORMAL:
         reason = rules.status_reasons.get(member.status, f"{member.get_status_display()}，本次不参加评议。")
         return Standing(graded=False, writes_self=False, votes=False, reason=reason)
     if discipline_exclusion(member, on):
         return Standing(graded=False, writes_self=True, votes=False, reason=rules.discipline_reason)
+    if manual_reason:
+        return Standing(graded=False, writes_self=True, votes=False, reason=manual_reason)
     if member.category == Category.PROBATIONARY:
         if (on - member.joined_on).days < rules.probationary_min_days:
             return Standing(graded=False, writes_self=True, votes=False, reason=rules.probationary_reason)
@@ -68,64 +74,100 @@ def excellent_limit(graded: int, rules: EvaluationRules) -> int | None:
 
 @dataclass
 class MemberTally:
+    """One member's counts. `counts`/`shares` are None when fewer ballots than `min_ballots` were cast:
+    per-grade counts could then reveal a vote. The same holds for `public_counts` (群众代表)."""
+
     member_id: int
-    counts: dict[str, int]
+    counts: dict[str, int] | None
     ballots: int
     proposed: str
-    shares: dict[str, float] = field(default_factory=dict)
+    shares: dict[str, float] | None = None
     comments: list[str] = field(default_factory=list)
     capped: bool = False  # proposed 优秀 by the votes, moved to 合格 by the cap
+    public_counts: dict[str, int] | None = None
+    public_ballots: int = 0
 
 
 @dataclass
 class Tally:
-    ballots: int
+    ballots: int  # party members' ballots
     members: list[MemberTally]
     excellent_limit: int | None
-    small_group: bool
+    small_group: bool  # members' counts hidden: too few ballots
     rules_version: str
+    public_ballots: int = 0
+    public_hidden: bool = False
+
+
+def _shown(ballots: int, rules: EvaluationRules) -> bool:
+    return ballots >= rules.min_ballots
 
 
 def tally(
-    member_ids: list[int], grades: list[tuple[int, str, str]], ballots: int, rules: EvaluationRules
+    member_ids: list[int],
+    grades: list[tuple[int, str, str, str]],
+    ballots: dict[str, int],
+    rules: EvaluationRules,
 ) -> Tally:
-    """Count grades per member from (member id, grade, comment) rows and propose a grade for each.
+    """Count grades per member from (member id, grade, comment, ballot kind) rows and propose a grade.
 
+    `ballots` counts ballots per kind ("member", "public"). Party members' and 群众代表's ballots are
+    counted apart; the proposal follows the members' ballots, or both when the rules count 群众代表 in.
+    Below `min_ballots` the counts, shares, proposal and comments of that kind are withheld.
     When more members are proposed 优秀 than the cap allows, those with the most 优秀 votes keep the
     proposal and the rest are proposed 合格, marked as capped.
     """
-    counts: dict[int, Counter] = {m: Counter() for m in member_ids}
+    own, public = ballots.get("member", 0), ballots.get("public", 0)
+    counts: dict[str, dict[int, Counter]] = {"member": {m: Counter() for m in member_ids}}
+    counts["public"] = {m: Counter() for m in member_ids}
     comments: dict[int, list[str]] = {m: [] for m in member_ids}
-    for member_id, grade, comment in grades:
-        if member_id in counts:
-            counts[member_id][grade] += 1
-            if comment:
+    for member_id, grade, comment, kind in grades:
+        if member_id in comments:
+            counts[kind][member_id][grade] += 1
+            if comment and _shown(own if kind == "member" else public, rules):
                 comments[member_id].append(comment)
-    rows = []
+    basis = own + public if rules.public_in_proposal else own
+    rows, excellent_votes = [], {}
     for m in member_ids:
-        c = {code: counts[m][code] for code in GRADE_CODES}
+        c = {code: counts["member"][m][code] for code in GRADE_CODES}
+        p = {code: counts["public"][m][code] for code in GRADE_CODES}
+        proposal_counts = {g: c[g] + p[g] for g in GRADE_CODES} if rules.public_in_proposal else c
         rows.append(
             MemberTally(
                 member_id=m,
-                counts=c,
-                ballots=ballots,
-                proposed=proposed_grade(c, ballots, rules),
-                shares={code: (c[code] / ballots if ballots else 0.0) for code in GRADE_CODES},
+                counts=c if _shown(own, rules) else None,
+                ballots=own,
+                proposed=proposed_grade(proposal_counts, basis, rules) if _shown(basis, rules) else "",
+                shares={code: c[code] / own for code in GRADE_CODES} if _shown(own, rules) else None,
                 comments=sorted(comments[m]),  # sorted, so the order does not follow the ballots'
+                public_counts=p if _shown(public, rules) else None,
+                public_ballots=public,
             )
         )
+        excellent_votes[m] = proposal_counts[EXCELLENT]
     limit = excellent_limit(len(member_ids), rules)
     if limit is not None:
-        excellent = sorted((r for r in rows if r.proposed == EXCELLENT), key=lambda r: -r.counts[EXCELLENT])
+        excellent = sorted(
+            (r for r in rows if r.proposed == EXCELLENT), key=lambda r: -excellent_votes[r.member_id]
+        )
         for r in excellent[limit:]:
             r.proposed, r.capped = QUALIFIED, True
     return Tally(
-        ballots=ballots,
+        ballots=own,
         members=rows,
         excellent_limit=limit,
-        small_group=0 < ballots < rules.min_ballots,
+        small_group=0 < own < rules.min_ballots,
         rules_version=rules.version,
+        public_ballots=public,
+        public_hidden=0 < public < rules.min_ballots,
     )
+
+
+def text_problem(*texts: str) -> str | None:
+    """NUL characters cannot be stored (PostgreSQL refuses them): refuse them with a message."""
+    if any("\x00" in (t or "") for t in texts):
+        return "内容中含有不可见的空字符（\\x00），通常来自复制粘贴，请删除后重新提交。"
+    return None
 
 
 def ballot_problems(grades: dict[int, str], evaluated: set[int], rules: EvaluationRules) -> list[str]:

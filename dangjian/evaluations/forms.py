@@ -1,4 +1,5 @@
 from django import forms
+from django.core.validators import MaxValueValidator
 from django.utils import timezone
 
 from dangjian.meetings.models import Activity
@@ -22,6 +23,7 @@ class CampaignForm(forms.ModelForm):
             "vote_opens_on",
             "vote_closes_on",
             "allow_public",
+            "public_count",
             "meeting_date",
             "meeting_title",
         ]
@@ -34,8 +36,12 @@ class CampaignForm(forms.ModelForm):
             "meeting_date": "党员大会尚未在“组织生活”中登记时，填写计划日期；会前党员互相看不到个人自评。",
         }
 
+    MEETING_FIELDS = ("meeting", "meeting_date", "meeting_title")
+
     def __init__(self, *args, orgs, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["public_count"].required = False
+        self.fields["public_count"].validators.append(MaxValueValidator(current().public_max))
         self.fields["org"].queryset = orgs.filter(kind=OrgKind.BRANCH)
         self.fields["org"].label = "党支部"
         self.fields["meeting"].queryset = (
@@ -45,8 +51,15 @@ class CampaignForm(forms.ModelForm):
         )
         if self.instance.pk:
             self.fields["org"].disabled = True
-            self.fields["year"].disabled = self.instance.status != Campaign.Status.DRAFT
-        else:
+            status = self.instance.status
+            self.fields["year"].disabled = status != Campaign.Status.DRAFT
+            if status == Campaign.Status.OPEN and self.instance.vote_opens_on <= timezone.localdate():
+                self.fields["vote_opens_on"].disabled = True
+                self.fields["vote_closes_on"].help_text = "测评已开始：截止日期只能推后，不能提前。"
+            if status in (Campaign.Status.CLOSED, Campaign.Status.DECIDED):
+                # After the close only the 党员大会 may still be linked (until the first decision).
+                for name, field in self.fields.items():
+                    field.disabled = field.disabled or name not in self.MEETING_FIELDS
             self.fields["year"].initial = timezone.localdate().year
 
     def clean(self):
@@ -60,6 +73,20 @@ class CampaignForm(forms.ModelForm):
             self.add_error("vote_closes_on", "测评截止日期不能早于开始日期。")
         if so and vo and vo < so:
             self.add_error("vote_opens_on", "互评测评应在个人自评开始之后进行。")
+        if self.instance.pk and self.instance.status == Campaign.Status.OPEN and vc:
+            # Moving the close earlier would end the vote, show the results, and let it reopen.
+            if vc < self.instance.vote_closes_on:
+                self.add_error(
+                    "vote_closes_on", "测评已开始，截止日期只能推后，不能提前；如需结束请点“结束测评”。"
+                )
+            elif vc != self.instance.vote_closes_on and vc <= timezone.localdate():
+                self.add_error("vote_closes_on", "新的截止日期应晚于今天。")
+        public = data["public_count"] = data.get("public_count") or 0
+        if data.get("allow_public") and not public:
+            self.add_error("public_count", "请填写参加民主测评的群众代表人数。")
+        issued = self.instance.voter_rights.filter(member__isnull=True).count() if self.instance.pk else 0
+        if data.get("allow_public") and public and public < issued:
+            self.add_error("public_count", f"已生成 {issued} 个测评码，群众代表人数不能少于此数。")
         meeting, org = data.get("meeting"), self.instance.org if self.instance.pk else data.get("org")
         if meeting and org and meeting.org_id != org.pk:
             self.add_error("meeting", "所选党员大会不属于该党支部，请选择本支部的党员大会。")
@@ -89,6 +116,10 @@ class DecisionForm(forms.Form):
         self.fields["grade"].choices = current().grade_choices
 
 
+class ExclusionForm(forms.Form):
+    reason = forms.CharField(label="排除原因", max_length=200, required=False)
+
+
 class DisposalForm(forms.Form):
     measure = forms.ChoiceField(label="处置措施")
     deadline = forms.DateField(
@@ -99,6 +130,12 @@ class DisposalForm(forms.Form):
     )
     follow_up = forms.ChoiceField(label="落实情况", choices=Disposal.FollowUp.choices)
     notes = forms.CharField(label="跟踪记录", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    approved_on = forms.DateField(
+        label="上级党组织批准日期",
+        required=False,
+        widget=DateInput(),
+        help_text="处置措施经支部党员大会决定后报上级党组织批准，批准后填写。",
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -106,4 +143,4 @@ class DisposalForm(forms.Form):
 
 
 class CodesForm(forms.Form):
-    count = forms.IntegerField(label="生成测评码数量", min_value=1, max_value=200, initial=10)
+    count = forms.IntegerField(label="生成测评码数量", min_value=1, initial=10)

@@ -39,6 +39,9 @@ class Campaign(models.Model):
     vote_opens_on = models.DateField("互评测评开始")
     vote_closes_on = models.DateField("互评测评截止")
     allow_public = models.BooleanField("群众代表参加民主测评", default=False)
+    public_count = models.PositiveSmallIntegerField(
+        "群众代表人数", default=0, help_text="测评码最多生成这么多个。"
+    )
     meeting = models.ForeignKey(
         "meetings.Activity",
         verbose_name="党员大会",
@@ -112,6 +115,8 @@ class Participant(models.Model):
     graded = models.BooleanField("参加等次评定", default=True)
     writes_self = models.BooleanField("参加个人自评", default=True)
     excluded_reason = models.CharField("不参评原因", max_length=200, blank=True)
+    # Set by the secretary while the campaign is 准备中 (e.g. 留党察看 until a discipline register exists).
+    manual_reason = models.CharField("手工排除原因", max_length=200, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "参评党员"
@@ -153,7 +158,8 @@ class SelfEvaluation(models.Model):
 class VoterRight(models.Model):
     """Who may vote in a campaign and whether they have: a full member, or a one-time code for a 群众代表.
 
-    Kept apart from the ballots; nothing here says which ballot was theirs.
+    Kept apart from the ballots; nothing here says which ballot was theirs. Codes are stored only as a
+    keyed hash (`services.code_hash`): they are shown once, for printing.
     """
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="voter_rights")
@@ -165,7 +171,7 @@ class VoterRight(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    code = models.CharField("测评码", max_length=16, null=True, blank=True, unique=True)
+    code_hash = models.CharField("测评码摘要", max_length=64, null=True, blank=True, unique=True)
     has_voted = models.BooleanField("已投票", default=False)
 
     class Meta:
@@ -173,8 +179,8 @@ class VoterRight(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["campaign", "member"], name="one_right_per_member"),
             models.CheckConstraint(
-                condition=models.Q(member__isnull=False, code__isnull=True)
-                | models.Q(member__isnull=True, code__isnull=False),
+                condition=models.Q(member__isnull=False, code_hash__isnull=True)
+                | models.Q(member__isnull=True, code_hash__isnull=False),
                 name="right_is_member_or_code",
             ),
         ]
@@ -183,11 +189,18 @@ class VoterRight(models.Model):
         return "投票资格"
 
 
+class BallotKind(models.TextChoices):
+    MEMBER = "member", "党员"
+    PUBLIC = "public", "群众代表"
+
+
 class Ballot(models.Model):
-    """One voter's 测评表 in a campaign: no voter, no account, no time, a random key."""
+    """One voter's 测评表 in a campaign: no voter, no account, no time, a random key; only whether a
+    party member or a 群众代表 cast it, since the two are counted apart."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="ballots")
+    kind = models.CharField("投票人类别", max_length=8, choices=BallotKind.choices, default=BallotKind.MEMBER)
 
     class Meta:
         verbose_name = verbose_name_plural = "测评票"
@@ -228,6 +241,15 @@ class Decision(models.Model):
     grade = models.CharField("评定等次", max_length=16, choices=GRADE_CHOICES)
     reason = models.TextField("评定理由", blank=True)
     decided_on = models.DateField("评定日期")
+    agenda_item = models.ForeignKey(
+        "meetings.AgendaItem",
+        verbose_name="党员大会议题",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="支部党员大会上表决组织评定的议题",
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -256,6 +278,9 @@ class Disposal(models.Model):
         "落实情况", max_length=16, choices=FollowUp.choices, default=FollowUp.PENDING
     )
     notes = models.TextField("跟踪记录", blank=True)
+    approved_on = models.DateField(
+        "上级党组织批准日期", null=True, blank=True, help_text="劝其退党、除名须报上级党组织批准"
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -263,3 +288,7 @@ class Disposal(models.Model):
 
     def __str__(self) -> str:
         return f"处置 {self.decision_id}"
+
+    @property
+    def overdue(self) -> bool:
+        return self.follow_up != self.FollowUp.DONE and self.deadline < timezone.localdate()

@@ -5,19 +5,33 @@ import random
 import secrets
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import Count, F
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
+from dangjian.meetings.models import AgendaItem
+from dangjian.meetings.models import Status as ActivityStatus
 from dangjian.members.models import Member
 from dangjian.notifications.services import notify
 
 from . import engine
-from .models import Ballot, BallotGrade, Campaign, Decision, Disposal, Participant, SelfEvaluation, VoterRight
+from .models import (
+    Ballot,
+    BallotGrade,
+    BallotKind,
+    Campaign,
+    Decision,
+    Disposal,
+    Participant,
+    SelfEvaluation,
+    VoterRight,
+)
 from .ruleset import EXCELLENT, UNQUALIFIED, current
 
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read from paper
 CODE_LENGTH = 8
-MAX_CODES = 200
+COMMENT_MAX = BallotGrade._meta.get_field("comment").max_length
 
 
 class Refused(Exception):
@@ -44,17 +58,12 @@ def create_campaign(org, user=None, **fields) -> Campaign:
     return campaign
 
 
-@transaction.atomic
-def sync_roll(campaign: Campaign) -> None:
-    """Set who is graded, who writes a self-evaluation and who votes, from the register and the rules."""
-    if campaign.status != Campaign.Status.DRAFT:
-        raise Refused("评议已开始，参评和投票名单已固定，不能再调整。")
-    rules, on = current(), campaign.vote_opens_on
-    campaign.participants.all().delete()
-    campaign.voter_rights.filter(member__isnull=False).delete()
+def roll(campaign: Campaign, members, manual: dict[int, str] | None = None):
+    """The campaign's participants and voter rights for `members`, by the rules (not saved)."""
+    rules, on, manual = current(), campaign.vote_opens_on, manual or {}
     participants, rights = [], []
-    for member in branch_members(campaign.org):
-        s = engine.standing(member, on, rules)
+    for member in members:
+        s = engine.standing(member, on, rules, manual.get(member.pk, ""))
         participants.append(
             Participant(
                 campaign=campaign,
@@ -62,12 +71,47 @@ def sync_roll(campaign: Campaign) -> None:
                 graded=s.graded,
                 writes_self=s.writes_self,
                 excluded_reason=s.reason,
+                manual_reason=manual.get(member.pk, ""),
             )
         )
         if s.votes:
             rights.append(VoterRight(campaign=campaign, member=member))
+    return participants, rights
+
+
+def _draft_only(campaign: Campaign) -> None:
+    if campaign.status != Campaign.Status.DRAFT:
+        raise Refused("评议已开始，参评和投票名单已固定，不能再调整。")
+
+
+@transaction.atomic
+def sync_roll(campaign: Campaign) -> None:
+    """Set who is graded, who writes a self-evaluation and who votes, from the register and the rules;
+    members the secretary excluded by hand stay excluded with their reason."""
+    _draft_only(campaign)
+    manual = dict(campaign.participants.exclude(manual_reason="").values_list("member_id", "manual_reason"))
+    campaign.participants.all().delete()
+    campaign.voter_rights.filter(member__isnull=False).delete()
+    participants, rights = roll(campaign, branch_members(campaign.org), manual)
     Participant.objects.bulk_create(participants)
     VoterRight.objects.bulk_create(rights)
+
+
+@transaction.atomic
+def exclude_member(campaign: Campaign, member_id: int, reason: str) -> None:
+    """The secretary excludes a member by hand (no grade, no vote) with a reason, or, with an empty
+    reason, takes the exclusion back; only while the campaign is 准备中."""
+    _draft_only(campaign)
+    reason = (reason or "").strip()
+    problem = engine.text_problem(reason)
+    if problem:
+        raise Refused(problem)
+    limit = Participant._meta.get_field("manual_reason").max_length
+    if len(reason) > limit:
+        raise Refused(f"排除原因不能超过 {limit} 个字。")
+    if not campaign.participants.filter(member_id=member_id).update(manual_reason=reason):
+        raise Refused("该党员不在本次评议名单中。")
+    sync_roll(campaign)
 
 
 def graded_members(campaign: Campaign) -> list[Member]:
@@ -99,25 +143,59 @@ def open_campaign(campaign: Campaign) -> None:
     )
 
 
+def settle(campaign: Campaign) -> Campaign:
+    """Store the close the first time the vote counts as closed by its last day, so it never reopens."""
+    if campaign.status == Campaign.Status.OPEN and timezone.localdate() > campaign.vote_closes_on:
+        campaign.status = Campaign.Status.CLOSED
+        Campaign.objects.filter(pk=campaign.pk, status=Campaign.Status.OPEN).update(status=campaign.status)
+    return campaign
+
+
+def _locked(campaign: Campaign) -> Campaign:
+    """The campaign row, locked until the transaction ends (votes and the close queue on it)."""
+    return settle(Campaign.objects.select_for_update().get(pk=campaign.pk))
+
+
 @transaction.atomic
 def close_vote(campaign: Campaign) -> None:
-    if campaign.status != Campaign.Status.OPEN:
+    locked = _locked(campaign)
+    if locked.status != Campaign.Status.OPEN:
         raise Refused("只有进行中的评议可以结束测评。")
-    campaign.status = Campaign.Status.CLOSED
-    campaign.save(update_fields=["status"])
+    locked.status = campaign.status = Campaign.Status.CLOSED
+    locked.save(update_fields=["status"])
 
 
+def code_hash(code: str) -> str:
+    """Codes are stored only as this keyed hash: reading the database does not give usable codes."""
+    return salted_hmac("dangjian.evaluations.code", normalise_code(code), algorithm="sha256").hexdigest()
+
+
+@transaction.atomic
 def issue_codes(campaign: Campaign, count: int) -> list[str]:
-    """One-time ballot codes for 群众代表 (printed or shown as QR codes)."""
+    """One-time ballot codes for 群众代表, at most the number of 群众代表 the secretary set. The codes
+    are returned once, to print (or show as QR codes); only their hashes are kept."""
+    campaign = _locked(campaign)
     if not campaign.allow_public:
         raise Refused("本次评议未设置群众代表参加民主测评，请先在评议设置中勾选。")
     if campaign.vote_is_closed:
         raise Refused("测评已结束，不能再发放测评码。")
-    if not 1 <= count <= MAX_CODES:
-        raise Refused(f"一次可生成 1 至 {MAX_CODES} 个测评码。")
+    issued = campaign.voter_rights.filter(member__isnull=True).count()
+    left = campaign.public_count - issued
+    if not 1 <= count <= left:
+        raise Refused(
+            f"群众代表人数为 {campaign.public_count} 名，已生成 {issued} 个测评码，"
+            f"还能生成 {max(left, 0)} 个；如需更多，请先在评议设置中修改群众代表人数。"
+        )
     codes = ["".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH)) for _ in range(count)]
-    VoterRight.objects.bulk_create([VoterRight(campaign=campaign, code=c) for c in codes])
+    VoterRight.objects.bulk_create([VoterRight(campaign=campaign, code_hash=code_hash(c)) for c in codes])
     return codes
+
+
+def code_right(code: str) -> VoterRight | None:
+    code = normalise_code(code)
+    if not code:
+        return None
+    return VoterRight.objects.filter(code_hash=code_hash(code), member__isnull=True).first()
 
 
 def normalise_code(code: str) -> str:
@@ -142,6 +220,9 @@ def save_self_evaluation(campaign: Campaign, member, data: dict, submit: bool) -
             f"个人自评时间为{campaign.self_opens_on:%Y年%m月%d日}至{campaign.self_closes_on:%Y年%m月%d日}，"
             "当前不在自评时间内，如需补交请联系支部书记。"
         )
+    problem = engine.text_problem(*(str(data.get(n) or "") for n in SELF_FIELDS))
+    if problem:
+        raise Refused(problem)
     record, _ = SelfEvaluation.objects.select_for_update().get_or_create(campaign=campaign, member=member)
     if record.submitted:
         raise Refused("自评已提交，不能再修改。如需修改请联系支部书记退回。")
@@ -187,31 +268,49 @@ def self_progress(campaign: Campaign) -> tuple[list, list, list]:
 # ---- the secret ballot ----
 
 
+def _vote_closed_problem(campaign: Campaign) -> str | None:
+    if campaign.vote_is_open:
+        return None
+    if campaign.vote_is_closed:
+        return "民主测评已经结束，不能再投票。"
+    return (
+        f"民主测评尚未开始，投票时间为{campaign.vote_opens_on:%Y年%m月%d日}至"
+        f"{campaign.vote_closes_on:%Y年%m月%d日}。"
+    )
+
+
 def cast_ballot(
     campaign: Campaign, grades: dict[int, tuple[str, str]], *, member=None, code: str = ""
 ) -> None:
     """Write one ballot and take the voter's right in the same transaction.
 
-    `grades` maps evaluated member ids to (grade, comment). The right is taken with a conditional
-    UPDATE … WHERE has_voted = false: of two racing submissions only one changes a row, and the other
-    is refused and rolled back, so a voter leaves exactly one ballot.
+    `grades` maps evaluated member ids to (grade, comment). The campaign row is locked and the vote
+    checked open again inside the transaction, so no ballot lands after the close. The right is taken
+    with a conditional UPDATE … WHERE has_voted = false: of two racing submissions only one changes a
+    row, and the other is refused and rolled back, so a voter leaves exactly one ballot.
     """
     rules = current()
-    if not campaign.vote_is_open:
-        if campaign.vote_is_closed:
-            raise Refused("民主测评已经结束，不能再投票。")
-        raise Refused(
-            f"民主测评尚未开始，投票时间为{campaign.vote_opens_on:%Y年%m月%d日}至"
-            f"{campaign.vote_closes_on:%Y年%m月%d日}。"
-        )
-    who = {"member": member} if member is not None else {"code": normalise_code(code), "member__isnull": True}
-    if member is None and not who["code"]:
+    problem = _vote_closed_problem(settle(campaign))
+    if problem:
+        raise Refused(problem)
+    who = {"member": member} if member is not None else {"code_hash": code_hash(code), "member__isnull": True}
+    if member is None and not normalise_code(code):
         raise Refused("请输入测评码。")
     evaluated = set(campaign.participants.filter(graded=True).values_list("member_id", flat=True))
     problems = engine.ballot_problems({m: g for m, (g, _) in grades.items()}, evaluated, rules)
+    comments = [c or "" for _, c in grades.values()]
+    problems += filter(None, [engine.text_problem(*comments)])
+    if any(len(c.strip()) > COMMENT_MAX for c in comments):
+        problems.append(f"每条意见建议不能超过 {COMMENT_MAX} 个字，请精简后再提交。")
     if problems:
         raise Refused(*problems)
     with transaction.atomic():
+        campaign = _locked(campaign)
+        problem = _vote_closed_problem(campaign)
+        if problem:
+            raise Refused(problem)
+        if member is None and not campaign.allow_public:
+            raise Refused("本次评议未设置群众代表参加民主测评，测评码不能使用。")
         taken = VoterRight.objects.filter(campaign=campaign, has_voted=False, **who).update(has_voted=True)
         if taken != 1:
             if VoterRight.objects.filter(campaign=campaign, **who).exists():
@@ -219,13 +318,37 @@ def cast_ballot(
             if member is None:
                 raise Refused("测评码无效，请核对测评码（8位字母数字）后重试。")
             raise Refused("您不在本次民主测评的投票人名单中（预备党员和不参评的党员没有表决权）。")
-        ballot = Ballot.objects.create(campaign=campaign)
+        kind = BallotKind.MEMBER if member is not None else BallotKind.PUBLIC
+        ballot = Ballot.objects.create(campaign=campaign, kind=kind)
         rows = [
-            BallotGrade(ballot=ballot, evaluated_id=m, grade=g, comment=(c or "").strip()[:500])
+            BallotGrade(ballot=ballot, evaluated_id=m, grade=g, comment=(c or "").strip())
             for m, (g, c) in grades.items()
         ]
         random.SystemRandom().shuffle(rows)
         BallotGrade.objects.bulk_create(rows)
+        _rewrite_for_secrecy(campaign)
+
+
+def _rewrite_for_secrecy(campaign: Campaign) -> None:
+    """PostgreSQL stamps every row a transaction writes with its id (the `xmin` system column, readable
+    by anyone who may SELECT) and appends new rows in order (`ctid`). Left alone, a ballot would carry
+    the same xmin as its voter's right. So within the vote's transaction every right of the campaign is
+    rewritten, and every ballot and grade row is deleted and written again in random order: all of them
+    then carry this transaction's id and their physical order is random. (SQLite: the ballot tables are
+    WITHOUT ROWID, stored in random-key order; see migration 0005.)
+    """
+    if connection.vendor != "postgresql":
+        return
+    VoterRight.objects.filter(campaign=campaign).update(has_voted=F("has_voted"))
+    grades = BallotGrade.objects.filter(ballot__campaign=campaign)
+    ballot_rows, grade_rows = list(campaign.ballots.all()), list(grades)
+    grades.delete()
+    campaign.ballots.all().delete()
+    rng = random.SystemRandom()
+    rng.shuffle(ballot_rows)
+    rng.shuffle(grade_rows)
+    Ballot.objects.bulk_create(ballot_rows)
+    BallotGrade.objects.bulk_create(grade_rows)
 
 
 def right_for(campaign: Campaign, member) -> VoterRight | None:
@@ -236,13 +359,37 @@ def right_for(campaign: Campaign, member) -> VoterRight | None:
 
 
 def tally_for(campaign: Campaign) -> engine.Tally:
-    if not campaign.vote_is_closed:
+    if settle(campaign).status not in (Campaign.Status.CLOSED, Campaign.Status.DECIDED):
         raise Refused("测评结束后才能查看统计结果。")
     members = [m.pk for m in graded_members(campaign)]
     rows = BallotGrade.objects.filter(ballot__campaign=campaign).values_list(
-        "evaluated_id", "grade", "comment"
+        "evaluated_id", "grade", "comment", "ballot__kind"
     )
-    return engine.tally(members, list(rows), campaign.ballots.count(), current())
+    ballots = dict(campaign.ballots.values_list("kind").annotate(n=Count("id")))
+    return engine.tally(members, list(rows), ballots, current())
+
+
+def meeting_problem(campaign: Campaign) -> str | None:
+    """The branch decides at its 支部党员大会: it must be recorded in 组织生活, linked and held."""
+    meeting = campaign.meeting
+    if meeting is None:
+        return (
+            "组织评定由支部党员大会作出：请先在“组织生活”中登记本次支部党员大会，"
+            "并在评议设置中关联，会议召开后再评定。"
+        )
+    if meeting.status != ActivityStatus.HELD or meeting.date > timezone.localdate():
+        return (
+            f"支部党员大会（{meeting.date:%Y年%m月%d日}）尚未召开：会议召开并在“组织生活”中记录后才能评定。"
+        )
+    return None
+
+
+def agenda_item_for(campaign: Campaign) -> AgendaItem:
+    """The 党员大会's agenda item on which the decisions are voted (created the first time)."""
+    item, _ = AgendaItem.objects.get_or_create(
+        activity=campaign.meeting, title=f"{campaign.year}年度民主评议党员组织评定"
+    )
+    return item
 
 
 @dataclass
@@ -254,16 +401,21 @@ class DecisionInput:
 @transaction.atomic
 def decide(campaign: Campaign, member, proposed: str, data: DecisionInput) -> Decision:
     rules = current()
-    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    campaign = _locked(campaign)
     if not campaign.vote_is_closed:
         raise Refused("民主测评结束后才能进行组织评定。")
     if campaign.status == Campaign.Status.DECIDED:
         raise Refused("本次评议已完成评定，不能再修改。")
+    problem = meeting_problem(campaign)
+    if problem:
+        raise Refused(problem)
     if not campaign.participants.filter(member=member, graded=True).exists():
         raise Refused("该党员不参加本次等次评定。")
     if data.grade not in rules.grades:
         raise Refused("请选择评定等次：优秀、合格、基本合格或不合格。")
     reason = (data.reason or "").strip()
+    if engine.text_problem(reason):
+        raise Refused(engine.text_problem(reason))
     if not reason and (data.grade == UNQUALIFIED or (proposed and data.grade != proposed)):
         raise Refused("评定为不合格，或评定等次与测评建议不同时，请填写评定理由。")
     if data.grade == EXCELLENT:
@@ -278,7 +430,8 @@ def decide(campaign: Campaign, member, proposed: str, data: DecisionInput) -> De
             "grade": data.grade,
             "proposed_grade": proposed,
             "reason": reason,
-            "decided_on": campaign.meeting_day or timezone.localdate(),
+            "decided_on": campaign.meeting.date,
+            "agenda_item": agenda_item_for(campaign),
         },
     )
     if data.grade != UNQUALIFIED:
@@ -288,7 +441,12 @@ def decide(campaign: Campaign, member, proposed: str, data: DecisionInput) -> De
 
 @transaction.atomic
 def set_disposal(
-    decision: Decision, measure: str, deadline: dt.date | None, follow_up: str, notes: str
+    decision: Decision,
+    measure: str,
+    deadline: dt.date | None,
+    follow_up: str,
+    notes: str,
+    approved_on: dt.date | None = None,
 ) -> Disposal:
     rules = current()
     if decision.grade != UNQUALIFIED:
@@ -300,6 +458,8 @@ def set_disposal(
     deadline = deadline or engine.add_months(decision.decided_on, rules.disposals[measure].deadline_months)
     if deadline < decision.decided_on:
         raise Refused("处置期限不能早于评定日期。")
+    if approved_on and not decision.decided_on <= approved_on <= timezone.localdate():
+        raise Refused("上级党组织批准日期应在评定日期之后、且不晚于今天。")
     disposal, _ = Disposal.objects.update_or_create(
         decision=decision,
         defaults={
@@ -307,6 +467,7 @@ def set_disposal(
             "deadline": deadline,
             "follow_up": follow_up,
             "notes": (notes or "").strip(),
+            "approved_on": approved_on,
         },
     )
     return disposal
@@ -314,8 +475,12 @@ def set_disposal(
 
 @transaction.atomic
 def finalise(campaign: Campaign) -> None:
+    campaign = _locked(campaign)
     if not campaign.vote_is_closed or campaign.status == Campaign.Status.DECIDED:
         raise Refused("测评结束后、尚未完成评定的评议才能完成评定。")
+    problem = meeting_problem(campaign)
+    if problem:
+        raise Refused(problem)
     graded = set(campaign.participants.filter(graded=True).values_list("member_id", flat=True))
     decided = set(campaign.decisions.values_list("member_id", flat=True))
     if graded - decided:

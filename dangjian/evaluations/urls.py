@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:pk>/edit/", views.campaign_edit, name="edit"),
     path("<int:pk>/do/<str:action>/", views.campaign_action, name="action"),
     path("<int:pk>/codes/", views.codes, name="codes"),
+    path("<int:pk>/exclude/<int:member_id>/", views.exclude, name="exclude"),
     path("<int:pk>/self/", views.my_self_evaluation, name="my_self"),
     path("<int:pk>/self/<int:member_id>/", views.self_evaluation, name="self"),
     path("<int:pk>/vote/", views.vote, name="vote"),

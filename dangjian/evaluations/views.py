@@ -12,14 +12,14 @@ from dangjian.core import history, xlsx
 from dangjian.members.models import Member
 
 from . import documents, qr, services
-from .forms import CampaignForm, CodesForm, DecisionForm, DisposalForm, SelfEvaluationForm
-from .models import Campaign, Decision, SelfEvaluation, VoterRight
+from .forms import CampaignForm, CodesForm, DecisionForm, DisposalForm, ExclusionForm, SelfEvaluationForm
+from .models import Campaign, Decision, SelfEvaluation
 from .rules import visible_campaigns
 from .ruleset import UNQUALIFIED, current
 
 
 def _campaign(request, pk: int) -> Campaign:
-    return get_object_or_404(visible_campaigns(request.user), pk=pk)
+    return services.settle(get_object_or_404(visible_campaigns(request.user), pk=pk))
 
 
 def _managed(request, pk: int) -> Campaign:
@@ -56,6 +56,9 @@ def campaign_edit(request, pk: int | None = None):
     campaign = _managed(request, pk) if pk else None
     if campaign is None and not access.manageable_orgs().filter(kind="branch").exists():
         raise PermissionDenied
+    if campaign and (campaign.status == Campaign.Status.DECIDED or campaign.decisions.exists()):
+        messages.error(request, "已开始组织评定的评议不能再修改设置。")
+        return redirect(campaign)
     form = CampaignForm(
         request.POST or None,
         instance=campaign,
@@ -96,6 +99,7 @@ def campaign_detail(request, pk: int):
     if reads:
         done, drafts, missing = services.self_progress(campaign)
         rights = campaign.voter_rights.filter(member__isnull=False)
+        # Turnout only: who has (not) voted, watched over time, would tell the order of the votes.
         context.update(
             {
                 "self_done": done,
@@ -104,7 +108,7 @@ def campaign_detail(request, pk: int):
                 "self_pending": len(drafts) + len(missing),
                 "voted": rights.filter(has_voted=True).count(),
                 "voters": rights.count(),
-                "not_voted": [r.member for r in rights.filter(has_voted=False).select_related("member")],
+                "voter_ids": set(rights.values_list("member_id", flat=True)),
                 "codes_used": campaign.voter_rights.filter(member__isnull=True, has_voted=True).count(),
                 "codes": campaign.voter_rights.filter(member__isnull=True).count(),
                 "history": history.changes(campaign),
@@ -136,21 +140,53 @@ def campaign_action(request, pk: int, action: str):
 
 
 @login_required
+@require_POST
+def exclude(request, pk: int, member_id: int):
+    """The secretary excludes a member by hand with a reason (empty reason: include again)."""
+    campaign = _managed(request, pk)
+    form = ExclusionForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(campaign)
+    try:
+        services.exclude_member(campaign, member_id, form.cleaned_data["reason"])
+    except services.Refused as exc:
+        _refused(request, exc)
+    else:
+        messages.success(request, "已排除该党员。" if form.cleaned_data["reason"] else "已恢复该党员参评。")
+    return redirect(campaign)
+
+
+@login_required
 def codes(request, pk: int):
+    """Codes are shown once, right after they are made, for printing: only their hashes are kept."""
     campaign = _managed(request, pk)
     form = CodesForm(request.POST or None)
+    cards = []
     if request.method == "POST" and form.is_valid():
         try:
-            services.issue_codes(campaign, form.cleaned_data["count"])
+            made = services.issue_codes(campaign, form.cleaned_data["count"])
         except services.Refused as exc:
             _refused(request, exc)
-        else:
-            messages.success(request, f"已生成 {form.cleaned_data['count']} 个测评码。")
-        return redirect("evaluations:codes", pk=campaign.pk)
-    rights = campaign.voter_rights.filter(member__isnull=True).order_by("code")
-    base = request.build_absolute_uri(reverse("evaluations:code_entry"))
-    cards = [{"code": r.code, "used": r.has_voted, "svg": qr.svg(f"{base}{r.code}/")} for r in rights]
-    return render(request, "evaluations/codes.html", {"campaign": campaign, "form": form, "cards": cards})
+            return redirect("evaluations:codes", pk=campaign.pk)
+        base = request.build_absolute_uri(reverse("evaluations:code_entry"))
+        cards = [{"code": c, "svg": qr.svg(f"{base}{c}/")} for c in made]
+    rights = campaign.voter_rights.filter(member__isnull=True)
+    response = render(
+        request,
+        "evaluations/codes.html",
+        {
+            "campaign": campaign,
+            "form": form,
+            "cards": cards,
+            "issued": rights.count(),
+            "used": rights.filter(has_voted=True).count(),
+        },
+    )
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 # ---- 个人自评 ----
@@ -253,6 +289,7 @@ def _ballot(request, campaign: Campaign, *, member=None, code: str = "", public:
             "problems": problems,
             "public": public,
             "grades": current().grade_choices,
+            "comment_max": services.COMMENT_MAX,
         },
         status=400 if problems else 200,
     )
@@ -264,7 +301,11 @@ def vote(request, pk: int):
     member = Member.objects.filter(pk=access_for(request.user).member_id).first()
     right = services.right_for(campaign, member)
     if right is None:
-        raise PermissionDenied
+        part = campaign.participants.filter(member=member).first() if member else None
+        reason = (part.excluded_reason or current().no_vote_reason) if part else "您不是本支部参评党员。"
+        return render(
+            request, "evaluations/no_vote.html", {"campaign": campaign, "reason": reason}, status=403
+        )
     if right.has_voted and request.method == "GET":
         return render(request, "evaluations/voted.html", {"campaign": campaign, "already": True})
     if not campaign.vote_is_open and request.method == "GET":
@@ -283,14 +324,21 @@ def code_entry(request, code: str = ""):
     code = services.normalise_code(request.POST.get("code", code) if not code else code)
     if not code:
         return render(request, "evaluations/code_entry.html", {})
-    right = VoterRight.objects.filter(code=code, member__isnull=True).select_related("campaign__org").first()
+    right = services.code_right(code)
     if right is None:
         return render(
             request, "evaluations/code_entry.html", {"error": "测评码无效，请核对后重新输入。"}, status=404
         )
-    campaign = right.campaign
+    campaign = services.settle(right.campaign)
     if right.has_voted:
         return render(request, "evaluations/voted.html", {"campaign": campaign, "already": True})
+    if not campaign.allow_public:
+        return render(
+            request,
+            "evaluations/code_entry.html",
+            {"error": "本次评议已取消群众代表参加民主测评，测评码不能使用。"},
+            status=400,
+        )
     if not campaign.vote_is_open:
         return render(
             request, "evaluations/code_entry.html", {"error": "民主测评不在进行中，不能投票。"}, status=400
@@ -326,9 +374,12 @@ def tally(request, pk: int):
                 "decision": decision,
                 "proposed": rules.grade_name(r.proposed),
                 "measure": rules.disposals[disposal.measure].name if disposal else "",
-                "shares": [
-                    (rules.grade_name(g), r.counts[g], round(r.shares[g] * 100)) for g in rules.grades
-                ],
+                "shares": [(rules.grade_name(g), r.counts[g], round(r.shares[g] * 100)) for g in rules.grades]
+                if r.counts is not None
+                else None,
+                "public": [(rules.grade_name(g), r.public_counts[g]) for g in rules.grades]
+                if r.public_counts is not None
+                else None,
             }
         )
     return render(
@@ -342,6 +393,15 @@ def tally(request, pk: int):
             "can_manage": request.user.has_perm("evaluations.manage_campaign", campaign),
             "excellent_decided": sum(1 for d in decisions.values() if d.grade == "excellent"),
             "grades": current().grade_choices,
+            "meeting_problem": services.meeting_problem(campaign),
+            "thresholds": {
+                key: f"{value * 100:.4g}%"
+                for key, value in (
+                    ("unqualified", rules.proposal.unqualified_share_over),
+                    ("basic", rules.proposal.basic_share_over),
+                    ("excellent", rules.proposal.excellent_share_over),
+                )
+            },
         },
     )
 
@@ -384,6 +444,7 @@ def disposal(request, pk: int, member_id: int):
             "deadline": current_disposal.deadline,
             "follow_up": current_disposal.follow_up,
             "notes": current_disposal.notes,
+            "approved_on": current_disposal.approved_on,
         }
         if current_disposal
         else {}
@@ -417,7 +478,9 @@ def unqualified(request):
     if not access.sees_many:
         raise PermissionDenied
     decisions = (
-        Decision.objects.filter(access.org_q("campaign__org__"), grade=UNQUALIFIED)
+        Decision.objects.filter(
+            access.org_q("campaign__org__"), grade=UNQUALIFIED, campaign__status=Campaign.Status.DECIDED
+        )
         .select_related("member", "campaign__org", "disposal")
         .order_by("-campaign__year", "campaign__org__path")
     )
@@ -428,7 +491,7 @@ def unqualified(request):
     if request.GET.get("format") == "xlsx":
         content = xlsx.workbook_bytes(
             "不合格党员",
-            ["年度", "党支部", "姓名", "评定理由", "处置措施", "期限", "落实情况"],
+            ["年度", "党支部", "姓名", "评定理由", "处置措施", "期限", "落实情况", "逾期", "上级批准日期"],
             [
                 (
                     d.campaign.year,
@@ -438,6 +501,8 @@ def unqualified(request):
                     name,
                     d.disposal.deadline if name else "",
                     d.disposal.get_follow_up_display() if name else "",
+                    "逾期" if name and d.disposal.overdue else "",
+                    (d.disposal.approved_on or "待批准") if name else "",
                 )
                 for d, name in rows
             ],

@@ -4,6 +4,8 @@ from django.utils import timezone
 
 from dangjian.evaluations import services
 from dangjian.evaluations.models import Campaign
+from dangjian.meetings.models import Activity
+from dangjian.meetings.models import Status as ActivityStatus
 
 
 def open_campaign(world, *, allow_public=False, meeting_in_days=10, org=None) -> Campaign:
@@ -18,6 +20,7 @@ def open_campaign(world, *, allow_public=False, meeting_in_days=10, org=None) ->
         vote_opens_on=today - dt.timedelta(days=1),
         vote_closes_on=today + dt.timedelta(days=5),
         allow_public=allow_public,
+        public_count=10 if allow_public else 0,
         meeting_date=today + dt.timedelta(days=meeting_in_days),
         meeting_title="支部党员大会",
     )
@@ -33,3 +36,36 @@ def full_ballot(campaign, grade="qualified", **overrides) -> dict[int, tuple[str
 
 def post_data(campaign, grade="qualified") -> dict[str, str]:
     return {f"grade_{m}": g for m, (g, _) in full_ballot(campaign, grade).items()}
+
+
+def general_meeting(org, days: int = 0, status=ActivityStatus.HELD) -> Activity:
+    """A 支部党员大会 `days` from today (held by default)."""
+    start = timezone.localtime().replace(hour=9, minute=0) + dt.timedelta(days=days)
+    return Activity.objects.create(
+        org=org,
+        kind="general_meeting",
+        title="民主评议党员大会",
+        planned_start=start,
+        planned_end=start + dt.timedelta(hours=1),
+        status=status,
+    )
+
+
+def hold_meeting(campaign, days: int = 0) -> Activity:
+    """Link the campaign to a held 支部党员大会 (today by default), as deciding requires."""
+    campaign.meeting = general_meeting(campaign.org, days)
+    Campaign.objects.filter(pk=campaign.pk).update(meeting=campaign.meeting)
+    return campaign.meeting
+
+
+def settings_form(campaign, **extra) -> dict:
+    """The campaign's settings as the edit form posts them (allow_public unticked unless given)."""
+    fields = (
+        "self_opens_on",
+        "self_closes_on",
+        "vote_opens_on",
+        "vote_closes_on",
+        "meeting_date",
+        "meeting_title",
+    )
+    return {"year": campaign.year, **{n: getattr(campaign, n) or "" for n in fields}, **extra}

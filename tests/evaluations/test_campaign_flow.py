@@ -16,7 +16,7 @@ from dangjian.evaluations.models import Ballot, BallotGrade, Campaign, Decision,
 from dangjian.notifications.models import Notification
 from tests.factories import UserFactory
 
-from .helpers import open_campaign, post_data
+from .helpers import full_ballot, hold_meeting, open_campaign, post_data, settings_form
 
 pytestmark = pytest.mark.django_db
 
@@ -208,7 +208,8 @@ def test_ballot_after_close_is_refused_and_results_show_only_after_close(world, 
     late = client_for("member_a").post(f"/evaluations/{campaign.pk}/vote/", post_data(campaign))
     assert late.status_code == 400 and "已经结束" in late.content.decode()
     page = secretary.get(tally_url).content.decode()
-    assert "收回测评票 1 张" in page and "测评票少于 5 张" in page  # small group warning
+    assert "收回党员测评票 1 张" in page and "票数过少（少于 5 张）" in page  # counts withheld
+    assert "票数过少，不显示分项票数" in page and "<strong>1</strong> 票" not in page
 
 
 def test_ballots_after_the_last_day_are_refused_without_a_close(world):
@@ -240,7 +241,7 @@ def _vote_all(campaign, world):
 
 
 def test_tally_decisions_cap_disposal_and_documents(world, client_for, tmp_path):
-    campaign = open_campaign(world, meeting_in_days=0)
+    campaign = open_campaign(world)
     a = world.members_a
     services.save_self_evaluation(
         campaign,
@@ -258,6 +259,7 @@ def test_tally_decisions_cap_disposal_and_documents(world, client_for, tmp_path)
     secretary = client_for("secretary_a")
     secretary.post(f"/evaluations/{campaign.pk}/do/close/")
     campaign.refresh_from_db()
+    meeting = hold_meeting(campaign)
 
     result = services.tally_for(campaign)
     by_id = {r.member_id: r for r in result.members}
@@ -301,7 +303,9 @@ def test_tally_decisions_cap_disposal_and_documents(world, client_for, tmp_path)
         {"measure": "correct", "follow_up": "pending", "notes": "党小组长结对帮扶"},
     )
     disposal = Decision.objects.get(member=a[3]).disposal
-    assert disposal.deadline == campaign.meeting_date.replace(year=campaign.meeting_date.year + 1)
+    assert disposal.deadline == meeting.date.replace(year=meeting.date.year + 1)
+    decision = Decision.objects.get(member=a[3])
+    assert decision.decided_on == meeting.date and decision.agenda_item.activity == meeting
     for m in (a[0], a[4], a[5], a[6], a[7]):
         decide(m, "qualified", "表现良好")
     assert (
@@ -345,36 +349,81 @@ def test_tally_decisions_cap_disposal_and_documents(world, client_for, tmp_path)
 def test_public_representatives_vote_with_one_time_codes(world, client_for, client):
     campaign = open_campaign(world, allow_public=True)
     secretary = client_for("secretary_a")
-    secretary.post(f"/evaluations/{campaign.pk}/codes/", {"count": 3})
-    codes = list(campaign.voter_rights.filter(member__isnull=True).values_list("code", flat=True))
+    made = secretary.post(f"/evaluations/{campaign.pk}/codes/", {"count": 3})
+    codes = [card["code"] for card in made.context["cards"]]
     assert len(codes) == 3 and len(set(codes)) == 3
-    sheet = secretary.get(f"/evaluations/{campaign.pk}/codes/").content.decode()
-    assert sheet.count("<svg") == 3 and codes[0] in sheet
+    sheet = made.content.decode()
+    assert sheet.count("<svg") == 3 and codes[0] in sheet and "只显示这一次" in sheet
+    assert made["Cache-Control"] == "no-store"
+    # shown once: afterwards the page shows counts only, and the database holds only hashes
+    later = secretary.get(f"/evaluations/{campaign.pk}/codes/").content.decode()
+    assert codes[0] not in later and "已生成测评码 3 个" in later
+    stored = list(campaign.voter_rights.filter(member__isnull=True).values_list("code_hash", flat=True))
+    assert len(stored) == 3 and not set(codes) & set(stored) and all(len(h) == 64 for h in stored)
 
     assert (
         client.post("/evaluations/code/", {"code": codes[0].lower()})["Location"]
         == f"/evaluations/code/{codes[0]}/"
     )
-    assert client.get(f"/evaluations/code/{codes[0]}/").status_code == 200
+    page = client.get(f"/evaluations/code/{codes[0]}/").content.decode()
+    assert "群众代表身份" in page and "含本人" not in page
     assert client.post(f"/evaluations/code/{codes[0]}/", post_data(campaign)).status_code == 200
-    assert Ballot.objects.count() == 1
+    assert Ballot.objects.get().kind == "public"
     assert "已经投过票" in client.get(f"/evaluations/code/{codes[0]}/").content.decode()
     assert client.post(f"/evaluations/code/{codes[0]}/", post_data(campaign)).status_code == 200
     assert Ballot.objects.count() == 1
     wrong = client.post("/evaluations/code/", {"code": "NOPE2345"})
     assert wrong.status_code == 404 and "测评码无效" in wrong.content.decode()
     with pytest.raises(services.Refused, match="已经投过票"):
-        services.cast_ballot(
-            campaign,
-            {
-                m: (g, "")
-                for m, (g, _) in {
-                    k: ("qualified", "")
-                    for k in campaign.participants.filter(graded=True).values_list("member_id", flat=True)
-                }.items()
-            },
-            code=codes[0],
-        )
+        services.cast_ballot(campaign, full_ballot(campaign), code=codes[0])
+
+
+def test_codes_are_capped_at_the_number_of_representatives(world, client_for):
+    """Stuffing: no more codes than 群众代表 the secretary set, counted over every request."""
+    campaign = open_campaign(world, allow_public=True)  # 10 群众代表
+    secretary = client_for("secretary_a")
+    assert len(secretary.post(f"/evaluations/{campaign.pk}/codes/", {"count": 8}).context["cards"]) == 8
+    over = secretary.post(f"/evaluations/{campaign.pk}/codes/", {"count": 3}, follow=True).content.decode()
+    assert "群众代表人数为 10 名，已生成 8 个测评码，还能生成 2 个" in over
+    assert len(services.issue_codes(campaign, 2)) == 2
+    with pytest.raises(services.Refused, match="还能生成 0 个"):
+        services.issue_codes(campaign, 1)
+    assert campaign.voter_rights.filter(member__isnull=True).count() == 10
+    # the number cannot drop below the codes already made
+    form = secretary.post(
+        f"/evaluations/{campaign.pk}/edit/",
+        {**settings_form(campaign), "allow_public": "on", "public_count": 5},
+    )
+    assert "不能少于此数" in form.content.decode()
+
+
+def test_codes_stop_working_when_the_public_option_is_turned_off(world, client_for, client):
+    campaign = open_campaign(world, allow_public=True)
+    code = services.issue_codes(campaign, 1)[0]
+    client_for("secretary_a").post(f"/evaluations/{campaign.pk}/edit/", settings_form(campaign))
+    campaign.refresh_from_db()
+    assert not campaign.allow_public
+    refused = client.post(f"/evaluations/code/{code}/", post_data(campaign))
+    assert refused.status_code == 400 and "取消群众代表" in refused.content.decode()
+    with pytest.raises(services.Refused, match="测评码不能使用"):
+        services.cast_ballot(campaign, full_ballot(campaign), code=code)
+    assert not Ballot.objects.exists()
+
+
+def test_representatives_ballots_cannot_make_a_member_unqualified(world):
+    """20 codes all saying 不合格 do not outweigh the members: counted and proposed apart."""
+    campaign = open_campaign(world, allow_public=True)
+    Campaign.objects.filter(pk=campaign.pk).update(public_count=20)
+    campaign.refresh_from_db()
+    target = world.members_a[3].pk
+    for code in services.issue_codes(campaign, 20):
+        services.cast_ballot(campaign, full_ballot(campaign, **{f"m{target}": "unqualified"}), code=code)
+    for voter in world.members_a[:5]:
+        services.cast_ballot(campaign, full_ballot(campaign), member=voter)
+    services.close_vote(campaign)
+    row = next(r for r in services.tally_for(campaign).members if r.member_id == target)
+    assert row.public_counts["unqualified"] == 20 and row.counts["unqualified"] == 0
+    assert row.proposed == "qualified"
 
 
 def test_codes_need_the_setting(world, client_for):

@@ -67,23 +67,83 @@ def test_excellent_cap_keeps_the_best_and_marks_the_rest():
     # 6 members, cap 1/3 → 2 may be 优秀; four are proposed 优秀 by the votes.
     grades = []
     for member_id, excellent_votes in [(1, 10), (2, 9), (3, 8), (4, 7), (5, 0), (6, 0)]:
-        grades += [(member_id, "excellent", "")] * excellent_votes + [(member_id, "qualified", "")] * (
-            10 - excellent_votes
-        )
-    result = engine.tally([1, 2, 3, 4, 5, 6], grades, 10, RULES)
+        grades += [(member_id, "excellent", "", "member")] * excellent_votes + [
+            (member_id, "qualified", "", "member")
+        ] * (10 - excellent_votes)
+    result = engine.tally([1, 2, 3, 4, 5, 6], grades, {"member": 10}, RULES)
     proposed = {r.member_id: (r.proposed, r.capped) for r in result.members}
     assert result.excellent_limit == 2
     assert proposed[1] == ("excellent", False) and proposed[2] == ("excellent", False)
     assert proposed[3] == ("qualified", True) and proposed[4] == ("qualified", True)
 
 
-def test_tally_shares_and_small_group_warning():
-    result = engine.tally([1], [(1, "excellent", "好"), (1, "qualified", ""), (1, "qualified", "")], 3, RULES)
+def rows(*grades, kind="member", comment=""):
+    return [(1, g, comment, kind) for g in grades]
+
+
+def test_tally_shares_and_comments_from_enough_ballots():
+    result = engine.tally(
+        [1],
+        rows("excellent", comment="好") + rows("qualified", "qualified", "basic", "qualified"),
+        {"member": 5},
+        RULES,
+    )
     row = result.members[0]
-    assert row.counts == counts(e=1, q=2) and row.shares["qualified"] == pytest.approx(2 / 3)
-    assert row.comments == ["好"]
+    assert row.counts == counts(e=1, q=3, b=1) and row.shares["qualified"] == pytest.approx(3 / 5)
+    assert row.comments == ["好"] and row.proposed == "qualified" and not result.small_group
+
+
+def test_too_few_ballots_hide_counts_shares_proposal_and_comments():
+    result = engine.tally(
+        [1], rows("unqualified", "unqualified", "qualified", comment="差"), {"member": 3}, RULES
+    )
+    row = result.members[0]
     assert result.small_group  # 3 ballots < 5
-    assert not engine.tally([1], [], 5, RULES).small_group
+    assert row.counts is None and row.shares is None and row.proposed == "" and row.comments == []
+    assert not engine.tally([1], [], {"member": 0}, RULES).small_group
+
+
+def test_public_ballots_are_counted_apart_and_do_not_make_the_proposal():
+    # 5 members' ballots say 合格; 20 群众代表 codes say 不合格: the proposal follows the members.
+    result = engine.tally(
+        [1],
+        rows(*["qualified"] * 5) + rows(*["unqualified"] * 20, kind="public"),
+        {"member": 5, "public": 20},
+        RULES,
+    )
+    row = result.members[0]
+    assert row.counts == counts(q=5) and row.public_counts == counts(u=20) and row.proposed == "qualified"
+    assert result.public_ballots == 20 and not result.public_hidden
+    # with no members' ballots at all, codes alone propose nothing
+    alone = engine.tally([1], rows(*["unqualified"] * 20, kind="public"), {"public": 20}, RULES)
+    assert alone.members[0].proposed == "" and alone.members[0].public_counts == counts(u=20)
+    few = engine.tally(
+        [1], rows(*["qualified"] * 5) + rows("basic", kind="public"), {"member": 5, "public": 1}, RULES
+    )
+    assert few.public_hidden and few.members[0].public_counts is None
+
+
+def test_rules_may_count_public_ballots_in_the_proposal():
+    import dataclasses
+
+    rules = dataclasses.replace(RULES, public_in_proposal=True)
+    result = engine.tally(
+        [1],
+        rows(*["qualified"] * 5) + rows(*["unqualified"] * 20, kind="public"),
+        {"member": 5, "public": 20},
+        rules,
+    )
+    assert result.members[0].proposed == "unqualified"
+
+
+def test_manual_exclusion_takes_grade_and_vote_with_the_reason():
+    s = engine.standing(member(), DAY, RULES, manual_reason="受留党察看处分")
+    assert (s.graded, s.writes_self, s.votes, s.reason) == (False, True, False, "受留党察看处分")
+
+
+def test_nul_characters_are_refused_in_chinese():
+    assert engine.text_problem("好", "") is None
+    assert "空字符" in engine.text_problem("好\x00人")
 
 
 def test_ballot_problems_name_what_is_wrong():
@@ -117,3 +177,41 @@ def test_broken_rules_file_is_refused(tmp_path):
     )
     with pytest.raises(ImproperlyConfigured, match="民主评议规则文件"):
         ruleset.load(path)
+
+
+def test_override_file_from_settings_replaces_the_numbers(tmp_path, settings):
+    path = tmp_path / "local.toml"
+    path.write_text(
+        "[secrecy]\nmin_ballots = 3\n[proposal]\nunqualified_share_over = 0.25\n", encoding="utf-8"
+    )
+    settings.EVALUATION_RULES_FILE = str(path)
+    ruleset.current.cache_clear()
+    try:
+        rules = ruleset.current()
+        assert rules.min_ballots == 3 and rules.proposal.unqualified_share_over == 0.25
+        assert rules.proposal.basic_share_over == 0.5  # untouched entries keep the defaults
+    finally:
+        ruleset.current.cache_clear()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[secrecy]\nmin_ballots = 0\n",
+        "[secrecy]\nmin_ballots = 2.5\n",
+        "[excellent_cap]\nshare = 1.5\n",
+        "[proposal]\nbasic_share_over = -0.1\n",
+        "[public]\nmax_count = 0\n",
+        "not toml at all [",
+    ],
+)
+def test_bad_numbers_in_an_override_file_are_refused(tmp_path, text):
+    path = tmp_path / "local.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ImproperlyConfigured, match="民主评议规则文件"):
+        ruleset.load(ruleset.DEFAULT_FILE, path)
+
+
+def test_a_missing_override_file_is_refused(tmp_path):
+    with pytest.raises(ImproperlyConfigured, match="民主评议规则文件"):
+        ruleset.load(ruleset.DEFAULT_FILE, tmp_path / "missing.toml")

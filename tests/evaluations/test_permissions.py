@@ -9,7 +9,7 @@ from dangjian.evaluations import services
 from dangjian.evaluations.models import Campaign
 from tests.matrix import Case, cases_for, check
 
-from .helpers import full_ballot, open_campaign, post_data
+from .helpers import full_ballot, hold_meeting, open_campaign, post_data
 
 EVERYONE = frozenset(
     {
@@ -57,11 +57,21 @@ def world(world):
             past, full_ballot(past, "qualified", **{f"m{a[3].pk}": "unqualified"}), member=voter
         )
     services.close_vote(past)
+    hold_meeting(past, days=-1)
     decision = services.decide(
         past, a[3], "unqualified", services.DecisionInput("unqualified", "长期不参加组织生活")
     )
     services.set_disposal(decision, "correct", None, "pending", "")
     world.past = Campaign.objects.get(pk=past.pk)
+    world.draft = services.create_campaign(
+        world.branch_a,
+        None,
+        year=today.year + 1,
+        self_opens_on=today,
+        self_closes_on=today,
+        vote_opens_on=today,
+        vote_closes_on=today,
+    )
     return world
 
 
@@ -81,12 +91,19 @@ CASES = [
     ),
     Case("codes A", lambda w: C.format(w.campaign.pk) + "codes/", A_MANAGERS),
     Case(
+        "exclude in draft",
+        lambda w: C.format(w.draft.pk) + f"exclude/{w.members_a[6].pk}/",
+        A_MANAGERS,
+        method="post",
+        data=lambda w: {"reason": "受留党察看处分"},
+        ok=(302,),
+    ),
+    Case(
         "codes A make",
         lambda w: C.format(w.campaign.pk) + "codes/",
         A_MANAGERS,
         method="post",
         data=lambda w: {"count": 2},
-        ok=(302,),
     ),
     Case("my self-evaluation", lambda w: C.format(w.campaign.pk) + "self/", A_VOTERS),
     Case(

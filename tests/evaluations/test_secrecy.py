@@ -1,66 +1,163 @@
-"""Secret ballots: after real votes, nothing in the database links a ballot to the person who cast it."""
+"""Secret ballots: after real votes, nothing in the database links a ballot to the person who cast it.
+
+The database is read as someone with plain SQL access would read it: every table (m2m, history,
+sessions, axes, tasks, notifications included), every row, plus the storage order (SQLite rowid,
+PostgreSQL xmin/ctid).
+"""
 
 import uuid
+from collections import Counter
 
 import pytest
-from django.apps import apps
-from django.contrib.sessions.models import Session
-from django.db import connection, models
+from django.db import DatabaseError, connection, models, transaction
+from django.test import Client
 
 from dangjian.evaluations.models import Ballot, BallotGrade, VoterRight
+from tests.factories import UserFactory
 
 from .helpers import open_campaign, post_data
 
-pytestmark = pytest.mark.django_db
-
-BALLOT_TABLES = {Ballot._meta.db_table, BallotGrade._meta.db_table}
+BALLOT, GRADE, RIGHT = Ballot._meta.db_table, BallotGrade._meta.db_table, VoterRight._meta.db_table
+BALLOT_TABLES = {BALLOT, GRADE}
 TIME_TYPES = ("DateTimeField", "DateField", "TimeField", "DurationField")
 
 
+def voter_clients(world) -> list[tuple[int, Client]]:
+    """A logged-in client for each of branch A's eight full members (logins happen before any vote)."""
+    users = {u.member_id: u for u in world.users.values() if u.member_id}
+    clients = []
+    for member in world.members_a[:8]:
+        client = Client()
+        client.force_login(users.get(member.pk) or UserFactory(member=member))
+        clients.append((member.pk, client))
+    return clients
+
+
+def snapshot() -> dict[str, tuple[list[str], Counter]]:
+    """Every row of every table in the database, read with plain SQL, as text."""
+    tables = {}
+    with connection.cursor() as cursor:
+        for table in connection.introspection.table_names(cursor):
+            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")
+            columns = [d[0] for d in cursor.description]
+            tables[table] = (columns, Counter(tuple(map(str, row)) for row in cursor.fetchall()))
+    return tables
+
+
+def changes(before, after) -> dict[str, tuple[list[dict], list[dict]]]:
+    """Per changed table: (rows gone, rows new), each row as {column: value}."""
+    out = {}
+    for table in set(before) | set(after):
+        columns = (after.get(table) or before[table])[0]
+        old, new = before.get(table, ([], Counter()))[1], after.get(table, ([], Counter()))[1]
+        if old != new:
+            gone = [dict(zip(columns, r, strict=True)) for r in (old - new).elements()]
+            added = [dict(zip(columns, r, strict=True)) for r in (new - old).elements()]
+            out[table] = (gone, added)
+    return out
+
+
+def key_texts(value) -> set[str]:
+    u = uuid.UUID(str(value))
+    return {str(u), u.hex}
+
+
 @pytest.fixture
-def voted(world, client_for):
+def voted(world):
+    """Eight members vote through the ballot page; the whole database is compared around each vote."""
     campaign = open_campaign(world, allow_public=True)
-    for role in ("secretary_a", "group_leader_a", "member_a"):
-        response = client_for(role).post(
-            f"/evaluations/{campaign.pk}/vote/", post_data(campaign, "excellent")
-        )
+    graded = campaign.participants.filter(graded=True).count()
+    order, diffs = [], []
+    for member_id, client in voter_clients(world):
+        before = snapshot()
+        response = client.post(f"/evaluations/{campaign.pk}/vote/", post_data(campaign, "excellent"))
         assert response.status_code == 200
+        diff = changes(before, snapshot())
+        diffs.append((member_id, diff))
+        assert set(diff) == {RIGHT, BALLOT, GRADE}, set(diff)
+        (right_gone, right_new), (ballot_gone, ballot_new), (grade_gone, grade_new) = (
+            diff[RIGHT],
+            diff[BALLOT],
+            diff[GRADE],
+        )
+        # the voter's right: one row, only has_voted changed
+        assert len(right_gone) == len(right_new) == 1
+        changed = {k for k in right_new[0] if right_new[0][k] != right_gone[0][k]}
+        assert changed == {"has_voted"} and right_new[0]["member_id"] == str(member_id)
+        # one new ballot and its grades, nothing removed
+        assert not ballot_gone and not grade_gone and len(ballot_new) == 1 and len(grade_new) == graded
+        order.append(ballot_new[0]["id"])
+    campaign.vote_order, campaign.diffs = order, diffs
     return campaign
 
 
-def _relations() -> dict[str, dict[str, tuple[str, str]]]:
+@pytest.mark.django_db
+def test_a_vote_changes_only_the_right_flag_and_the_new_ballot_rows(voted):
+    # the fixture asserted it for each of the eight votes; the ballots hold exactly these columns
+    assert len(voted.vote_order) == 8
+    _, diff = voted.diffs[0]
+    assert set(diff[BALLOT][1][0]) == {"id", "campaign_id", "kind"}
+    assert set(diff[GRADE][1][0]) == {"id", "ballot_id", "evaluated_id", "grade", "comment"}
+
+
+@pytest.mark.django_db
+def test_no_column_in_any_table_links_a_ballot_to_a_voter(voted):
+    """No row of any table but the grades names a ballot key; ballots carry no member, user or time."""
+    keys = set()
+    for table in BALLOT_TABLES:
+        for row in Counter(snapshot()[table][1]).elements():
+            keys |= key_texts(row[0])
+    for table, (columns, rows) in snapshot().items():
+        for row in rows:
+            for column, value in zip(columns, row, strict=True):
+                if any(k in value for k in keys):
+                    assert (table, column) in {(BALLOT, "id"), (GRADE, "id"), (GRADE, "ballot_id")}, (
+                        table,
+                        column,
+                    )
     with connection.cursor() as cursor:
-        return {
+        relations = {
             t: connection.introspection.get_relations(cursor, t)
             for t in connection.introspection.table_names(cursor)
         }
-
-
-def test_ballot_tables_hold_only_what_was_voted(voted):
-    with connection.cursor() as cursor:
-        columns = {
-            t: {c.name for c in connection.introspection.get_table_description(cursor, t)}
-            for t in BALLOT_TABLES
-        }
-    assert columns[Ballot._meta.db_table] == {"id", "campaign_id"}
-    assert columns[BallotGrade._meta.db_table] == {"id", "ballot_id", "evaluated_id", "grade", "comment"}
-    relations = _relations()
-    ballot_targets = {col: table for col, (_, table) in relations[Ballot._meta.db_table].items()}
-    grade_targets = {col: table for col, (_, table) in relations[BallotGrade._meta.db_table].items()}
-    assert ballot_targets == {"campaign_id": "evaluations_campaign"}
-    # the only member a grade names is the one being graded, never the voter
-    assert grade_targets == {"ballot_id": Ballot._meta.db_table, "evaluated_id": "members_member"}
-
-
-def test_no_table_points_at_a_ballot_and_rights_point_at_no_ballot(voted):
-    for table, rels in _relations().items():
+    assert {c: t for c, (_, t) in relations[BALLOT].items()} == {"campaign_id": "evaluations_campaign"}
+    assert {c: t for c, (_, t) in relations[GRADE].items()} == {
+        "ballot_id": BALLOT,
+        "evaluated_id": "members_member",
+    }
+    for table, rels in relations.items():
         for column, (_, target) in rels.items():
             if target in BALLOT_TABLES:
-                assert (table, column) == (BallotGrade._meta.db_table, "ballot_id"), (table, column)
-    right_columns = {f.column for f in VoterRight._meta.concrete_fields}
-    assert right_columns == {"id", "campaign_id", "member_id", "code", "has_voted"}
+                assert (table, column) == (GRADE, "ballot_id"), (table, column)
+    assert {f.column for f in VoterRight._meta.concrete_fields} == {
+        "id",
+        "campaign_id",
+        "member_id",
+        "code_hash",
+        "has_voted",
+    }
 
 
+@pytest.mark.django_db
+def test_storage_order_does_not_follow_voting_order(voted):
+    """SQLite: the ballot tables have no rowid and are stored in random-key order. PostgreSQL: see
+    test_postgres_rows_carry_no_voting_transaction_and_no_order below."""
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite 的存储顺序检查；PostgreSQL 见 xmin/ctid 测试")
+    for table in BALLOT_TABLES:
+        with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(f"SELECT rowid FROM {table}")
+    with connection.cursor() as cursor:
+        # every column: no index covers them, so SQLite reads the table's own b-tree in stored order
+        cursor.execute(f"SELECT * FROM {BALLOT}")
+        stored = [r[0] for r in cursor.fetchall()]
+        cursor.execute(f"SELECT * FROM {GRADE}")
+        grades = [r[0] for r in cursor.fetchall()]
+    assert stored == sorted(stored) and grades == sorted(grades)  # key order: the keys are random
+    assert stored != voted.vote_order  # 8 ballots: 1 in 40320 by chance
+
+
+@pytest.mark.django_db
 def test_no_times_no_history_and_random_keys(voted):
     for model in (Ballot, BallotGrade, VoterRight):
         assert not [f.name for f in model._meta.concrete_fields if f.get_internal_type() in TIME_TYPES], model
@@ -73,32 +170,42 @@ def test_no_times_no_history_and_random_keys(voted):
     assert not Ballot._meta.ordering and not BallotGrade._meta.ordering
 
 
+@pytest.mark.django_db
 def test_every_ballot_grades_the_same_members_so_omissions_reveal_nobody(voted):
     graded = set(voted.participants.filter(graded=True).values_list("member_id", flat=True))
     ballots = list(Ballot.objects.filter(campaign=voted))
-    assert len(ballots) == 3
+    assert len(ballots) == 8
     for ballot in ballots:
         assert set(ballot.grades.values_list("evaluated_id", flat=True)) == graded
 
 
-def test_no_row_anywhere_else_mentions_a_ballot(voted):
-    """Read every row of every other table (sessions decoded) and look for the ballots' keys."""
-    keys = set()
-    for pk in list(Ballot.objects.values_list("pk", flat=True)) + list(
-        BallotGrade.objects.values_list("pk", flat=True)
-    ):
-        keys |= {str(pk), pk.hex}
-    found = []
-    for model in apps.get_models():
-        if model._meta.db_table in BALLOT_TABLES or not model._meta.managed:
-            continue
-        for row in model._default_manager.all().values_list():
-            text = " ".join(str(v) for v in row)
-            if any(k in text for k in keys):
-                found.append(model._meta.label)
-    for session in Session.objects.all():
-        text = str(session.get_decoded())
-        if any(k in text for k in keys):
-            found.append("session")
-    assert found == []
-    assert VoterRight.objects.filter(campaign=voted, has_voted=True).count() == 3
+@pytest.mark.django_db(transaction=True)
+def test_postgres_rows_carry_no_voting_transaction_and_no_order(world):
+    """Each vote commits on its own; afterwards no xmin join pairs a voter's right with a ballot, and
+    the ballots' physical order (ctid) does not follow the voting order."""
+    if connection.vendor != "postgresql":
+        pytest.skip("xmin/ctid 只有 PostgreSQL 才有：设置 DATABASE_URL 后运行")
+    campaign = open_campaign(world)
+    order = []
+    for _, client in voter_clients(world):
+        known = set(Ballot.objects.values_list("pk", flat=True))
+        assert client.post(f"/evaluations/{campaign.pk}/vote/", post_data(campaign)).status_code == 200
+        (new,) = set(Ballot.objects.values_list("pk", flat=True)) - known
+        order.append(new)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT xmin::text, member_id FROM {RIGHT} WHERE has_voted")
+        rights = cursor.fetchall()
+        cursor.execute(f"SELECT xmin::text, id FROM {BALLOT} ORDER BY ctid")
+        ballots = cursor.fetchall()
+        cursor.execute(f"SELECT DISTINCT xmin::text FROM {GRADE}")
+        grade_xmins = {r[0] for r in cursor.fetchall()}
+        cursor.execute(
+            f"SELECT r.member_id, count(*) FROM {RIGHT} r JOIN {BALLOT} b ON r.xmin = b.xmin "
+            "WHERE r.has_voted GROUP BY r.member_id"
+        )
+        joined = dict(cursor.fetchall())
+    assert len(rights) == len(ballots) == 8
+    # one transaction id on every right, ballot and grade: a join pairs each voter with all 8 ballots
+    assert len({x for x, _ in rights} | {x for x, _ in ballots} | grade_xmins) == 1
+    assert set(joined.values()) == {8}
+    assert [b for _, b in ballots] != order  # 1 in 40320 by chance
