@@ -31,8 +31,14 @@ class World:
 
 
 ROLES = [
-    "office", "oversight", "secretary_a", "organiser_b",
-    "instructor_a", "group_leader_a", "member_a", "member_b",
+    "office",
+    "oversight",
+    "secretary_a",
+    "organiser_b",
+    "instructor_a",
+    "group_leader_a",
+    "member_a",
+    "member_b",
 ]
 
 
@@ -48,8 +54,12 @@ def build_world() -> World:
     ]
     members_a.append(
         MemberFactory(
-            org=branch_a, name="甲预备", category=Category.PROBATIONARY, confirmed_on=None,
-            joined_on=dt.date.today() - dt.timedelta(days=100), group=group_a2,
+            org=branch_a,
+            name="甲预备",
+            category=Category.PROBATIONARY,
+            confirmed_on=None,
+            joined_on=dt.date.today() - dt.timedelta(days=100),
+            group=group_a2,
         )
     )
     members_b = [MemberFactory(org=branch_b, name=f"乙{i}") for i in range(4)]

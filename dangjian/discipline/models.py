@@ -9,8 +9,6 @@ from simple_history.models import HistoricalRecords
 
 from . import levels
 
-FIRST_YEAR = 1949  # the earliest year asked about in filters
-
 
 def document_path(instance: "Sanction", filename: str) -> str:
     return f"discipline/{instance.member_id}/{timezone.now():%Y%m%d%H%M%S%f}-{filename[-60:]}"

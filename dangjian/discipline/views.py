@@ -9,12 +9,13 @@ from django.utils import timezone
 
 from dangjian.accounts.access import access_for
 from dangjian.core import history, xlsx
+from dangjian.core.params import year_param
 from dangjian.orgs.choices import OrgKind
 from dangjian.orgs.models import Organisation
 
 from . import levels
 from .forms import SanctionForm
-from .models import FIRST_YEAR, Sanction
+from .models import Sanction
 from .rules import readable_orgs
 from .services import attach_document, posts_to_end, sanction_list
 
@@ -36,15 +37,6 @@ EXPORT_HEADERS = [
 ]
 
 
-def _year(request) -> int:
-    this_year = timezone.localdate().year
-    try:
-        year = int(request.GET.get("year", this_year))
-    except ValueError:
-        return this_year
-    return year if FIRST_YEAR <= year <= this_year else this_year
-
-
 def _sanctions(request):
     return Sanction.objects.visible_to(access_for(request.user)).select_related(
         "member__org", "org", "created_by__member"
@@ -60,7 +52,7 @@ def _require(request, perm: str, obj) -> None:
 def index(request):
     """The 违纪党员清单 of an organisation and year for its readers; a member's own sanctions otherwise."""
     access = access_for(request.user)
-    year = _year(request)
+    year = year_param(request)
     codes = levels.current().by_code
     level = request.GET.get("level", "")
     level = level if level in codes else ""

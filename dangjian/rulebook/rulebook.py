@@ -125,15 +125,28 @@ def _item(path: Path, data: dict, kinds: dict[str, RecordKind], local: bool) -> 
     try:
         freq = Frequency(**data["frequency"])
         stages = tuple(
-            Stage(s["code"], s["name"], s.get("content", ""), tuple(s.get("records", ()))) for s in data.get("stages", ())
+            Stage(s["code"], s["name"], s.get("content", ""), tuple(s.get("records", ())))
+            for s in data.get("stages", ())
         )
         item = Item(
-            code=code, seq=int(data["seq"]), group=data["group"], name=data["name"], content=data.get("content", ""),
-            applies_to=data["applies_to"], frequency=freq, records=tuple(data["records"]), source=data["source"],
-            activity=bool(data.get("activity", False)), leaders=tuple(data.get("leaders", ())), stages=stages,
-            parts=tuple(data.get("parts", ())), note=data.get("note", ""),
-            quorum=Quorum(**data["quorum"]) if "quorum" in data else None, local=local,
-            verb=data.get("verb", "召开"), effective_from=data.get("effective_from"),
+            code=code,
+            seq=int(data["seq"]),
+            group=data["group"],
+            name=data["name"],
+            content=data.get("content", ""),
+            applies_to=data["applies_to"],
+            frequency=freq,
+            records=tuple(data["records"]),
+            source=data["source"],
+            activity=bool(data.get("activity", False)),
+            leaders=tuple(data.get("leaders", ())),
+            stages=stages,
+            parts=tuple(data.get("parts", ())),
+            note=data.get("note", ""),
+            quorum=Quorum(**data["quorum"]) if "quorum" in data else None,
+            local=local,
+            verb=data.get("verb", "召开"),
+            effective_from=data.get("effective_from"),
             given_by=GivenBy(**data["given_by"]) if "given_by" in data else None,
             thresholds=tuple(Threshold(**t) for t in data.get("thresholds", ())),
             unchecked=data.get("unchecked", ""),
@@ -162,7 +175,9 @@ def parse(paths: list[Path]) -> Rulebook:
         base = tomllib.loads(base_path.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise _fail(base_path, str(exc)) from exc
-    kinds = {k["code"]: RecordKind(k["code"], k["name"], k.get("media", "document")) for k in base["record_kinds"]}
+    kinds = {
+        k["code"]: RecordKind(k["code"], k["name"], k.get("media", "document")) for k in base["record_kinds"]
+    }
     raw_items = {d["code"]: d for d in base["items"]}
     if len(raw_items) != len(base["items"]):
         raise _fail(base_path, "条目代码 code 重复")
@@ -192,7 +207,11 @@ def parse(paths: list[Path]) -> Rulebook:
         for code, d in raw_items.items()
     }
     return Rulebook(
-        version="+".join(versions), title=base["title"], source=base["source"], record_kinds=kinds, items=items
+        version="+".join(versions),
+        title=base["title"],
+        source=base["source"],
+        record_kinds=kinds,
+        items=items,
     )
 
 

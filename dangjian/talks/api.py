@@ -11,11 +11,12 @@ from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from dangjian.accounts.access import access_for
+from dangjian.core.params import FIRST_YEAR
 from dangjian.orgs.choices import OrgKind
 
 from .coverage import Coverage
 from .forms import TalkForm
-from .models import FIRST_YEAR, Talk
+from .models import Talk
 from .services import coverage_for, recordable_branches
 
 router = Router(tags=["谈心谈话"])

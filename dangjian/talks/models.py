@@ -11,7 +11,6 @@ from .choices import Pairing, TalkForm
 # sets no deadline; a month is one cycle of the monthly 主题党日/支部委员会, so a record entered after the
 # next cycle is visibly one written from memory rather than at the time. Local decision, see docs/talks.md.
 LATE_ENTRY_DAYS = 30
-FIRST_YEAR = 1949  # the earliest year asked about in filters and coverage
 
 
 class TalkQuerySet(models.QuerySet):

@@ -12,12 +12,13 @@ from django.utils import timezone
 
 from dangjian.accounts.access import access_for
 from dangjian.core import history, xlsx
+from dangjian.core.params import year_param
 from dangjian.members.models import Member
 from dangjian.orgs.choices import OrgKind
 from dangjian.orgs.models import Organisation
 
 from .forms import TalkForm
-from .models import FIRST_YEAR, LATE_ENTRY_DAYS, Talk
+from .models import LATE_ENTRY_DAYS, Talk
 from .services import coverage_for, eligible_members, recordable_branches
 
 PAGE_SIZE = 50
@@ -38,15 +39,6 @@ EXPORT_HEADERS = [
     "录入时间",
     "补录",
 ]
-
-
-def _year(request) -> int:
-    this_year = timezone.localdate().year
-    try:
-        year = int(request.GET.get("year", this_year))
-    except ValueError:
-        return this_year
-    return year if FIRST_YEAR <= year <= this_year else this_year
 
 
 def _years() -> list[int]:
@@ -73,7 +65,7 @@ def _require(request, perm: str, obj) -> None:
 @login_required
 def index(request):
     access = access_for(request.user)
-    year = _year(request)
+    year = year_param(request)
     branches = None
     if access.sees_many:
         in_year = Q(talks__talked_on__year=year)
@@ -105,7 +97,7 @@ def index(request):
 @login_required
 def org_talks(request, code: str):
     org = _branch(request, code)
-    year = _year(request)
+    year = year_param(request)
     talks = _talks(request).filter(org=org).in_year(year)
     people = Member.objects.filter(
         Q(pk__in=eligible_members(org).values("pk"))
@@ -209,7 +201,7 @@ def talk_edit(request, pk: int):
 def org_coverage(request, code: str):
     org = _branch(request, code)
     _require(request, "talks.view_coverage", org)
-    year = _year(request)
+    year = year_param(request)
     return render(
         request,
         "talks/coverage.html",

@@ -87,7 +87,9 @@ def rect(w):
 
 def record(w):
     """A 活动剪影 file on branch A's 主题党日: downloadable by whoever may read the activity."""
-    row = Record(activity=theme(w), kind="activity_photos", original_name="合影.txt", content_type="text/plain", size=2)
+    row = Record(
+        activity=theme(w), kind="activity_photos", original_name="合影.txt", content_type="text/plain", size=2
+    )
     row.file.save("合影.txt", ContentFile(b"ok"), save=True)
     return row
 

@@ -16,7 +16,9 @@ def write(tmp_path: Path, text: str, name: str = "local.toml") -> Path:
 
 
 def test_a_local_file_makes_a_frequency_stricter_and_changes_the_version(tmp_path):
-    local = write(tmp_path, 'version = "神鼎山镇2026"\n[[items]]\ncode = "party_lecture"\nfrequency = { min = 6 }\n')
+    local = write(
+        tmp_path, 'version = "神鼎山镇2026"\n[[items]]\ncode = "party_lecture"\nfrequency = { min = 6 }\n'
+    )
     book = parse([DEFAULT_FILE, local])
     assert book.item("party_lecture").frequency.min == 6
     assert book.item("party_lecture").frequency.period == "year"  # untouched fields stay
@@ -47,7 +49,10 @@ def test_the_setting_names_local_files(settings, tmp_path):
     "text,message",
     [
         ('[[items]]\ncode = "theme_day"\n', "必须写明 version"),
-        ('version = "x"\n[[items]]\ncode = "theme_day"\nfrequency = { period = "week" }\n', "frequency.period"),
+        (
+            'version = "x"\n[[items]]\ncode = "theme_day"\nfrequency = { period = "week" }\n',
+            "frequency.period",
+        ),
         ('version = "x"\n[[items]]\ncode = "theme_day"\nfrequency = { min = 0 }\n', "frequency.min"),
         ('version = "x"\n[[items]]\ncode = "theme_day"\nrecords = ["nonsense"]\n', "未定义的记录类型"),
         ('version = "x"\n[[items]]\ncode = "theme_day"\nsource = " "\n', "出处"),

@@ -14,16 +14,55 @@ TABLE = [
     ("group_meeting", 1, "三会一课", "党小组会", "1月/次", "month", 1, ["会议记录"]),
     ("party_lecture", 1, "三会一课", "党课", "1年不少于4次", "year", 4, ["党课稿", "签到表", "党课记录"]),
     (
-        "org_life_meeting", 2, "组织生活会", "组织生活会", "1年不少于1次", "year", 1,
-        ["组织生活会方案", "筹备情况", "主持词", "上级相关文件等学习资料", "谈心谈话记录", "意见清单", "对照发言材料",
-         "会议记录", "意见清单的整改措施"],
+        "org_life_meeting",
+        2,
+        "组织生活会",
+        "组织生活会",
+        "1年不少于1次",
+        "year",
+        1,
+        [
+            "组织生活会方案",
+            "筹备情况",
+            "主持词",
+            "上级相关文件等学习资料",
+            "谈心谈话记录",
+            "意见清单",
+            "对照发言材料",
+            "会议记录",
+            "意见清单的整改措施",
+        ],
     ),
-    ("theme_day", 3, "主题党日", "主题党日", "1月/次", "month", 1, ["会议记录", "活动情况开展登记表", "活动剪影", "党费交纳台帐"]),
     (
-        "member_evaluation", 4, "民主评议党员", "民主评议党员", "一年/次", "year", 1,
+        "theme_day",
+        3,
+        "主题党日",
+        "主题党日",
+        "1月/次",
+        "month",
+        1,
+        ["会议记录", "活动情况开展登记表", "活动剪影", "党费交纳台帐"],
+    ),
+    (
+        "member_evaluation",
+        4,
+        "民主评议党员",
+        "民主评议党员",
+        "一年/次",
+        "year",
+        1,
         ["登记表", "自评表", "测评表", "优秀党员名单", "不合格党员名单及处置措施"],
     ),
-    ("member_development", 5, "党员管理", "发展党员", "-", "none", 0, ["会议记录", "入党申请书", "入党志愿书", "票决记录"]),
+    (
+        "member_development",
+        5,
+        "党员管理",
+        "发展党员",
+        "-",
+        "none",
+        0,
+        ["会议记录", "入党申请书", "入党志愿书", "票决记录"],
+    ),
     ("discipline", 5, "党员管理", "处理违纪党员", "-", "none", 0, ["违纪处理文件", "违纪党员清单"]),
     ("unqualified_disposal", 5, "党员管理", "不合格党员处置", "-", "none", 0, ["不合格党员名单及处置措施"]),
     ("member_education", 5, "党员管理", "党员教育", "-", "none", 0, ["学习心得体会"]),
@@ -61,9 +100,19 @@ def test_content_is_the_notices_wording(code, content):
 
 def test_org_life_meeting_stages_split_the_records_as_the_table_does():
     rules = current()
-    stages = {s.name: [rules.record_name(r) for r in s.records] for s in rules.item("org_life_meeting").stages}
+    stages = {
+        s.name: [rules.record_name(r) for r in s.records] for s in rules.item("org_life_meeting").stages
+    }
     assert list(stages) == ["会前", "会中", "会后"]
-    assert stages["会前"] == ["组织生活会方案", "筹备情况", "主持词", "上级相关文件等学习资料", "谈心谈话记录", "意见清单", "对照发言材料"]
+    assert stages["会前"] == [
+        "组织生活会方案",
+        "筹备情况",
+        "主持词",
+        "上级相关文件等学习资料",
+        "谈心谈话记录",
+        "意见清单",
+        "对照发言材料",
+    ]
     assert stages["会中"] == ["会议记录"]
     assert stages["会后"] == ["意见清单的整改措施"]
 
