@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from dangjian.accounts.access import access_for
 from dangjian.core import history, xlsx
-from dangjian.core.params import year_param
+from dangjian.core.params import id_param, year_param
 from dangjian.orgs.choices import OrgKind
 from dangjian.orgs.models import Organisation
 
@@ -120,7 +120,8 @@ def _save(form) -> Sanction:
 def create(request, code: str):
     org = get_object_or_404(access_for(request.user).manageable_orgs().filter(kind=OrgKind.BRANCH), code=code)
     _require(request, "discipline.add_sanction", org)
-    initial = {"member": request.GET["member"]} if request.GET.get("member", "").isdigit() else {}
+    member_id = id_param(request.GET.get("member"))
+    initial = {"member": member_id} if member_id is not None else {}
     form = SanctionForm(request.POST or None, request.FILES or None, org=org, initial=initial)
     if request.method == "POST" and form.is_valid():
         form.instance.created_by = request.user

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from dangjian.accounts.access import access_for
 from dangjian.core import history, xlsx
+from dangjian.core.params import id_param
 from dangjian.members.filters import MemberFilter
 from dangjian.orgs.choices import OrgCategory, OrgKind, PositionTitle
 
@@ -150,7 +151,8 @@ def position_add(request, code: str):
     if q:
         candidates = MemberFilter({"q": q}, access).queryset().active()
     else:  # the organisation's own members, and the one just chosen when the form comes back
-        chosen = Q(pk=request.POST.get("member")) if str(request.POST.get("member", "")).isdigit() else Q()
+        chosen_id = id_param(request.POST.get("member"))
+        chosen = Q(pk=chosen_id) if chosen_id is not None else Q()
         candidates = members.filter(Q(org__in=Organisation.objects.subtree(org).values("pk")) | chosen)
     form = PositionForm(request.POST or None, org=org, members=members, candidates=candidates)
     if request.method == "POST" and form.is_valid():

@@ -1,5 +1,3 @@
-import re
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -12,7 +10,7 @@ from django.utils import timezone
 
 from dangjian.accounts.access import access_for
 from dangjian.core import history, xlsx
-from dangjian.core.params import year_param
+from dangjian.core.params import id_param, year_param
 from dangjian.members.models import Member
 from dangjian.orgs.choices import OrgKind
 from dangjian.orgs.models import Organisation
@@ -105,8 +103,8 @@ def org_talks(request, code: str):
         | Q(pk__in=Talk.objects.filter(org=org).values("partner_id"))
     ).order_by("name_pinyin", "id")
     member = None
-    if re.fullmatch(r"[0-9]{1,18}", request.GET.get("member", "")):
-        member = people.filter(pk=int(request.GET["member"])).first()
+    if (member_id := id_param(request.GET.get("member"))) is not None:
+        member = people.filter(pk=member_id).first()
         talks = talks.involving(member.pk) if member else talks.none()
     if request.GET.get("format") == "xlsx":
         return _export(org, year, talks)
@@ -155,7 +153,8 @@ def _export(org: Organisation, year: int, talks):
 def talk_create(request, code: str):
     org = get_object_or_404(recordable_branches(access_for(request.user), request.user), code=code)
     _require(request, "talks.add_talk", org)
-    initial = {"partner": request.GET["partner"]} if request.GET.get("partner", "").isdigit() else {}
+    partner_id = id_param(request.GET.get("partner"))
+    initial = {"partner": partner_id} if partner_id is not None else {}
     form = TalkForm(request.POST or None, org=org, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         form.instance.created_by = request.user
