@@ -1,6 +1,15 @@
-from django.apps import AppConfig
+from django.apps import AppConfig, apps
+
+# What no page loads: ReDoc (the API docs use Swagger UI), htmx 4 and the htmx extensions. Compressing them
+# took most of a cold `make run`. Swagger UI's source maps stay: the manifest storage checks references to them.
+UNUSED_STATIC = ["redoc.*", "django_htmx/ext/*", "django_htmx/htm*-4*"]
 
 
 class CoreConfig(AppConfig):
     name = "dangjian.core"
     verbose_name = "基础"
+
+    def ready(self):
+        # Set here rather than by a StaticFilesConfig subclass: tools look for the app by its usual name.
+        staticfiles = apps.get_app_config("staticfiles")
+        staticfiles.ignore_patterns = [*staticfiles.ignore_patterns, *UNUSED_STATIC]
