@@ -1,7 +1,7 @@
 from django.apps import AppConfig, apps
 
-# What no page loads: ReDoc (the API docs use Swagger UI), htmx 4 and the htmx extensions. Compressing them
-# took most of a cold `make run`. Swagger UI's source maps stay: the manifest storage checks references to them.
+# What no page loads: ReDoc (the API docs use Swagger UI), htmx 4 and the htmx extensions; compressing
+# them took most of a cold `make run`. Swagger UI's source maps stay: the manifest checks references to them.
 UNUSED_STATIC = ["redoc.*", "django_htmx/ext/*", "django_htmx/htm*-4*"]
 
 

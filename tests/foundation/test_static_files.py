@@ -1,4 +1,4 @@
-"""collectstatic ships what the pages load, hashed, and leaves out what no page loads (a cold start's cost)."""
+"""collectstatic ships what the pages load and leaves out what no page loads (a cold start's cost)."""
 
 import json
 import re
