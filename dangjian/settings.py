@@ -115,7 +115,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
     # Behind PgBouncer in transaction mode a cursor cannot outlive its transaction (docs/operations.md).
-    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env.bool("DB_DISABLE_SERVER_SIDE_CURSORS", default=False)
+    no_cursors = env.bool("DB_DISABLE_SERVER_SIDE_CURSORS", default=False)
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = no_cursors
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
