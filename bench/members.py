@@ -11,14 +11,11 @@ Runs in a fresh test database (test_<name> on PostgreSQL), never in the working 
 import argparse
 import datetime as dt
 import os
-import platform
 import random
 import statistics
 import sys
-import tempfile
 import time
 from io import BytesIO
-from pathlib import Path
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dangjian.settings")
 
@@ -29,7 +26,7 @@ django.setup()
 from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.core.paginator import Paginator  # noqa: E402
-from django.db import connection  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
 from django.http import HttpResponse  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import override_settings  # noqa: E402
@@ -44,8 +41,17 @@ from dangjian.members import importing  # noqa: E402
 from dangjian.members.models import Member  # noqa: E402
 from dangjian.orgs.models import Organisation  # noqa: E402
 
-DOC = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
-VENDOR = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
+from .common import (  # noqa: E402
+    DOC,
+    VENDOR,
+    count_queries,
+    machine,
+    p95,
+    static_storages,
+    throwaway_database,
+    write_sections,
+)
+
 PAGE = 50
 
 
@@ -57,31 +63,6 @@ def _bare_view(request):
 
 
 urlpatterns = [path("bench-bare/", _bare_view), path("", include(settings.ROOT_URLCONF))]
-
-
-def machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    try:
-        model = next(
-            line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")
-        )
-        cpu = model
-    except (OSError, StopIteration):
-        pass
-    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
-    db = connection.vendor + (
-        f" {connection.Database.sqlite_version}"
-        if connection.vendor == "sqlite"
-        else f" {connection.pg_version // 10000}"
-    )
-    return (
-        f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC · {cpu} × {os.cpu_count()} · Python "
-        f"{platform.python_version()} · Django {django.get_version()} · {db} · load average {load}"
-    )
-
-
-def p95(samples: list[float]) -> float:
-    return statistics.quantiles(samples, n=20, method="inclusive")[18] if len(samples) > 1 else samples[0]
 
 
 # -- import ---------------------------------------------------------------------------------------
@@ -132,25 +113,39 @@ def _timed(fn):
     return result, time.perf_counter() - wall, time.process_time() - cpu
 
 
-def bench_import(rows: int) -> dict:
-    root = Organisation.objects.create(code="BENCH", name="基准测试镇党委", kind="town")
-    codes = []
-    for i in range(20):
-        Organisation.objects.create(code=f"BENCH-{i:02d}", name=f"基准党支部{i}", kind="branch", parent=root)
-        codes.append(f"BENCH-{i:02d}")
+def bench_import(rows: int, rounds: int) -> dict:
+    """Import `rows` new members into the demo town's branches (a populated database, as a town has),
+    then the same file again; each round rolled back, the median of the rounds kept."""
+    call_command("flush", interactive=False, verbosity=0)
+    town.build(seed=1, with_apps=False)
+    root = Organisation.objects.get(kind="town")
+    codes = list(Organisation.objects.filter(kind="branch").values_list("code", flat=True))
     content = _register_file(rows, codes)
     scope = Organisation.objects.subtree(root)
-    _, read_wall, read_cpu = _timed(lambda: sum(1 for _ in xlsx.read_sheet(BytesIO(content))))
-    result, wall, cpu = _timed(lambda: importing.import_members(BytesIO(content), scope))
-    assert result.created == rows, result
-    again, wall2, cpu2 = _timed(lambda: importing.import_members(BytesIO(content), scope))
-    assert again.unchanged == rows, again
+    reads, imports, reimports = [], [], []
+    for _ in range(rounds):
+        reads.append(_timed(lambda: sum(1 for _ in xlsx.read_sheet(BytesIO(content))))[1:])
+        with transaction.atomic():
+            result, *timing = _timed(lambda: importing.import_members(BytesIO(content), scope))
+            assert result.created == rows, result
+            imports.append(tuple(timing))
+            again, *timing = _timed(lambda: importing.import_members(BytesIO(content), scope))
+            assert again.unchanged == rows, again
+            reimports.append(tuple(timing))
+            transaction.set_rollback(True)
+
+    def median(pairs):
+        return tuple(statistics.median(x) for x in zip(*pairs, strict=True))
+
     return {
         "rows": rows,
+        "rounds": rounds,
+        "existing": Member.objects.count(),
+        "branches": len(codes),
         "bytes": len(content),
-        "read": (read_wall, read_cpu),
-        "import": (wall, cpu),
-        "reimport": (wall2, cpu2),
+        "read": median(reads),
+        "import": median(imports),
+        "reimport": median(reimports),
     }
 
 
@@ -164,18 +159,6 @@ JOIN orgs_organisation o ON o.id = m.org_id
 LEFT JOIN orgs_organisation g ON g.id = m.group_id
 ORDER BY m.name_pinyin, m.id LIMIT %s OFFSET %s
 """
-
-
-def _count_queries(request) -> int:
-    executed = []
-
-    def spy(execute, sql, params, many, context):
-        executed.append(sql)
-        return execute(sql, params, many, context)
-
-    with connection.execute_wrapper(spy):
-        assert request().status_code == 200
-    return len(executed)
 
 
 def _sample(fn, repeat: int) -> list[float]:
@@ -219,11 +202,11 @@ def bench_list(label: str, branches: int | None, members: int | None, repeat: in
         ("按类别筛选", "/members/?category=probationary"),
         ("按姓名开头搜索（王）", "/members/?q=王"),
     ):
-        queries = _count_queries(lambda url=url: client.get(url))
+        queries = count_queries(lambda url=url: client.get(url))
         result["pages"][name] = (*_page(lambda url=url: client.get(url), repeat), queries)
     secretary_client = Client()
     secretary_client.force_login(secretary)
-    queries = _count_queries(lambda: secretary_client.get("/members/"))
+    queries = count_queries(lambda: secretary_client.get("/members/"))
     result["pages"]["支部书记第1页"] = (*_page(lambda: secretary_client.get("/members/"), repeat), queries)
 
     def hand(offset):
@@ -264,7 +247,9 @@ def _import_section(r: dict, about: str) -> str:
             "",
             about,
             "",
-            f"导入 {rows:,} 行的 .xlsx 党员名册（{r['bytes'] // 1024} KB，20 个党支部）："
+            f"向演示乡镇（已有 {r['existing']:,} 名党员）导入 {rows:,} 行的 .xlsx 党员名册"
+            f"（{r['bytes'] // 1024} KB，分属 {r['branches']} 个党支部），"
+            f"取 {r['rounds']} 轮的中位数（每轮回滚）："
             "逐行校验（身份证校验位、日期、"
             "组织、重复、年满18岁等）后在一个事务中写入，并写入每人的“新建”变更记录。目标 ≥ 2,000 行/秒。",
             "",
@@ -345,57 +330,23 @@ INTRO = "由 `make bench`（`python -m bench.members`）写入；默认测 SQLit
 INTROS = {"## 党员导入": INTRO, "## 党员名册页面": INTRO}
 
 
-def _split(text: str, marker: str) -> tuple[str, list[str]]:
-    parts = text.split("\n" + marker)
-    return parts[0], [marker + p for p in parts[1:]]
-
-
-def write_sections(blocks: dict[str, str]) -> None:
-    """Replace this database's block in this bench's `## ` sections of docs/benchmarks.md, keeping the
-    other database's block and every other section (other benches write their own)."""
-    text = (
-        DOC.read_text(encoding="utf-8")
-        if DOC.exists()
-        else "# 性能测试\n\n各模块的性能测试结果，每节由对应的 bench 脚本写入。\n"
-    )
-    head, sections = _split("\n" + text.strip("\n") + "\n", "## ")
-    for title, block in blocks.items():
-        index = next((i for i, sec in enumerate(sections) if sec.splitlines()[0].strip() == title), None)
-        if index is None:
-            sections.append(f"{title}\n\n{INTROS[title]}\n")
-            index = len(sections) - 1
-        intro, vendors = _split(sections[index], "### ")
-        vendor_title = block.splitlines()[0].strip()
-        vendors = [v for v in vendors if v.splitlines()[0].strip() != vendor_title] + [block]
-        vendors.sort(key=lambda v: v.splitlines()[0])
-        sections[index] = intro.rstrip("\n") + "\n\n" + "\n".join(v.rstrip("\n") + "\n" for v in vendors)
-    body = head.strip("\n") + "\n\n" + "\n".join(sec.rstrip("\n") + "\n" for sec in sections)
-    DOC.write_text(body, encoding="utf-8")
-
-
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=10_000)
     parser.add_argument("--sizes", default="demo,60000", help="demo（约800人）和/或党员人数，逗号分隔")
     parser.add_argument("--repeat", type=int, default=40)
+    parser.add_argument("--rounds", type=int, default=3, help="导入测几轮（取中位数）")
     parser.add_argument("--no-write", action="store_true", help="只打印，不写入 docs/benchmarks.md")
     args = parser.parse_args(argv)
 
-    tmp = tempfile.mkdtemp(prefix="dangjian-bench-")
-    if connection.vendor == "sqlite":
-        connection.settings_dict["TEST"]["NAME"] = os.path.join(tmp, "bench.sqlite3")
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-    try:
+    settings.STORAGES = static_storages()
+    with throwaway_database("dangjian-bench-"):
         about = machine()
         print(about, flush=True)
         sections = {}
         if args.rows:
-            r = bench_import(args.rows)
+            r = bench_import(args.rows, args.rounds)
             sections["## 党员导入"] = _import_section(r, about)
             print(sections["## 党员导入"], flush=True)
         results = []
@@ -410,10 +361,8 @@ def main(argv=None) -> None:
             sections["## 党员名册页面"] = _list_section(results, about)
             print(sections["## 党员名册页面"], flush=True)
         if not args.no_write:
-            write_sections(sections)
+            write_sections(sections, INTROS)
             print(f"已写入 {DOC}")
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
 if __name__ == "__main__":

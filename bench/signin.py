@@ -8,8 +8,9 @@
 
 It builds a throwaway database (test_<name>; a file for SQLite, so that gunicorn's workers share it), a
 branch of N members with accounts, sessions and a 主题党日 in progress, then times N first-time sign-ins
-(each verifies the code and the window and writes one attendance row) and N POSTs to a bare logged-in view
-returning a fixed page, and writes one row per database and way under "## 签到吞吐" in docs/benchmarks.md.
+(each verifies the code and the window and writes one attendance row) and N POSTs to a bare view returning
+a fixed page with no login check (the fastest floor), and writes one row per database and way under
+"## 签到吞吐" in docs/benchmarks.md.
 Goal: sign-in at least 60% of the bare view's rate.
 """
 
@@ -18,12 +19,9 @@ import http.client
 import os
 import secrets
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dangjian.settings")
 
@@ -32,7 +30,6 @@ import django  # noqa: E402
 django.setup()
 
 from django.conf import settings  # noqa: E402
-from django.contrib.auth.decorators import login_required  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.http import HttpResponse  # noqa: E402
 from django.test import Client  # noqa: E402
@@ -42,12 +39,14 @@ from django.utils import timezone  # noqa: E402
 
 from dangjian.urls import urlpatterns as project_urls  # noqa: E402
 
+from . import common  # noqa: E402
+from .common import DOC  # noqa: E402
+
 SECTION = "## 签到吞吐"
-DOC = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
 
 
-@login_required
 def bare(request):
+    """The floor: the same middleware (session, CSRF), no login check, no template, no query of its own."""
     return HttpResponse("<!doctype html><p>ok</p>")
 
 
@@ -114,8 +113,14 @@ def run(activity, clients, rounds: int, rate) -> dict:
 
     signin_url = f"/meetings/s/{services.signin_token(activity.pk)}/"
     signin, bare_rates = [], []
-    for _ in range(rounds):
+    def reset():
         Attendance.objects.filter(activity=activity).update(status="", method="", entered_at=None)
+
+    reset()
+    rate(clients, "/bench/bare/", b"ok")  # warm up: each test client builds its middleware once
+    rate(clients[:1], signin_url, "签到成功".encode())
+    for _ in range(rounds):
+        reset()
         bare_rates.append(rate(clients, "/bench/bare/", b"ok"))
         signin.append(rate(clients, signin_url, "签到成功".encode()))
         recorded = Attendance.objects.filter(activity=activity, status__in=("present", "late")).count()
@@ -135,67 +140,18 @@ def application(environ, start_response):
         from django.core.wsgi import get_wsgi_application
 
         settings.ROOT_URLCONF = "bench.signin"
-        settings.STORAGES = _storages()
+        settings.STORAGES = common.static_storages()
         _wsgi = get_wsgi_application()
     return _wsgi(environ, start_response)
 
 
-def _storages() -> dict:
-    return {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
+class Served(common.Served):
+    """gunicorn with this module's URLs, and concurrent keep-alive HTTP clients."""
 
-
-def _database_url() -> str:
-    db = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{db['NAME']}"
-    host, port = db["HOST"] or "127.0.0.1", db["PORT"] or 5432
-    return f"postgres://{db['USER']}:{db['PASSWORD']}@{host}:{port}/{db['NAME']}"
-
-
-class Served:
-    """gunicorn serving the benchmark database on loopback, and concurrent keep-alive HTTP clients."""
-
-    WORKERS, THREADS, CLIENTS = 2, 4, 8
+    CLIENTS = 8
 
     def __init__(self, port: int):
-        self.port = port
-        env = {
-            **os.environ,
-            "DATABASE_URL": _database_url(),
-            "DEBUG": "false",
-            "HTTPS": "false",
-            "ALLOWED_HOSTS": "127.0.0.1",
-        }
-        command = [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "bench.signin:application",
-            "--bind",
-            f"127.0.0.1:{port}",
-        ]
-        command += ["--workers", str(self.WORKERS), "--threads", str(self.THREADS), "--log-level", "warning"]
-        self.process = subprocess.Popen(command, env=env)
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-                conn.request("GET", "/healthz")
-                conn.getresponse().read()
-                conn.close()
-                return
-            except OSError:
-                if time.monotonic() > deadline or self.process.poll() is not None:
-                    self.stop()
-                    raise RuntimeError("gunicorn 未能启动") from None
-                time.sleep(0.3)
-
-    def stop(self) -> None:
-        self.process.terminate()
-        self.process.wait(timeout=30)
+        super().__init__(port, "bench.signin:application")
 
     def rate(self, clients, url: str, expect: bytes) -> float:
         """Served: CLIENTS threads, each with one keep-alive connection, share the members' requests."""
@@ -232,15 +188,10 @@ def main(argv=None) -> float:
     args = parser.parse_args(argv)
     # No setup_test_environment(): its template instrumentation (for response.context) is not part of
     # serving a page, and would tax the sign-in page (a template) but not the bare view (none).
-    if connection.vendor == "sqlite":
-        tmp = tempfile.mkdtemp(prefix="dangjian-signin-")
-        connection.settings_dict["TEST"]["NAME"] = os.path.join(tmp, "signin.sqlite3")
-    old_name = connection.settings_dict["NAME"]
-    connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
     rows = []
-    try:
+    with common.throwaway_database("dangjian-signin-"):
         with override_settings(
-            ROOT_URLCONF="bench.signin", ALLOWED_HOSTS=["testserver"], STORAGES=_storages()
+            ROOT_URLCONF="bench.signin", ALLOWED_HOSTS=["testserver"], STORAGES=common.static_storages()
         ):
             activity, clients = _world(args.members)
             rows.append(_row("测试客户端，单进程逐个请求", args, run(activity, clients, args.rounds, _rate)))
@@ -251,8 +202,6 @@ def main(argv=None) -> float:
             served.stop()
         way = f"gunicorn {Served.WORKERS} 进程×{Served.THREADS} 线程，{Served.CLIENTS} 个并发客户端"
         rows.append(_row(way, args, result))
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
     for row, _ in rows:
         print(row)
     if not args.no_write:
@@ -271,24 +220,24 @@ def _row(way: str, args, result: dict) -> tuple[str, float]:
 
 INTRO = f"""{SECTION}
 
-由 `make bench`（`python -m bench.signin`）写入。N 名已登录党员各首次扫码签到一次（校验签到码、时间窗，
-写入一条出勤，返回签到页），与一个登录后返回固定页面的空视图比较；两者都是 POST，经同一套中间件、同一数据库，
-取多轮中位数（每秒请求数）。目标：签到 ≥ 空视图的 60%。两种方式各测一次：Django 测试客户端在同一进程中
-逐个发出请求；以及 gunicorn 在本机端口上提供服务、多个线程用 http.client 并发请求（200 部手机同时扫码时的
-情形）。每种数据库、每种方式一行，重新运行只替换本数据库的行。
+由 `make bench`（`python -m bench.signin`）写入。N 名已登录党员各首次扫码签到一次（校验签到码、时间窗，写入
+一条出勤，返回签到页），与一个返回固定页面的空视图比较（不检查登录、不读用户、不查数据库：最快的下限）；两者
+都是 POST，经同一套中间件、同一数据库，取多轮中位数（每秒请求数）。目标：签到 ≥ 空视图的 60%。两种方式各测一
+次：Django 测试客户端在同一进程中逐个发出请求；以及 gunicorn 在本机端口上提供服务、多个线程用 http.client 并
+发请求（200 部手机同时扫码时的情形）。每种数据库、每种方式一行，重新运行只替换本数据库的行。
 
 | 数据库 | 方式 | 日期 | 党员 × 轮数 | 空视图 | 扫码签到 | 签到 / 空视图 |
 | --- | --- | --- | --- | ---: | ---: | ---: |
 """
 NOTES = """
 签到请求比空视图多做的事：读取活动（每进程缓存 15 秒）、校验签到码与时间窗、一条带“活动未取消”条件的 UPDATE
-（写入出勤）、渲染签到页（不经过导航等上下文处理器）。剖析（cProfile）显示原先用 ORM 拼这条 UPDATE（含子查询）
-的耗时与请求其余部分相当，现改为一条预先写好的带参数语句（`services._record_signin`，条件不变）；测试客户端方式
-也不再加装测试环境的模板钩子（它只拖慢有模板的签到页，不拖慢空视图）。
-读数说明：测试客户端方式下空视图只有会话、用户两次读取（约 1 ms），签到多出的固定开销（渲染签到页、一次写入）
-占比最大，比例在 45%–60% 之间；gunicorn 并发方式包含真实的 HTTP 解析与连接开销，更接近 200 部手机同时扫码的
-情形，以它判断是否达到目标。本机只有 2 核，负载高时比例波动较大，表中每行都注明测量日期。
-签到的并发正确性（200 人同时签到各记录一次）由 `tests/meetings/test_concurrency.py` 在 PostgreSQL 上检验。
+（写入出勤）、渲染签到页（不经过导航等上下文处理器）。剖析（cProfile）显示原先用 ORM 拼这条 UPDATE（含子查询
+）的耗时与请求其余部分相当，现改为一条预先写好的带参数语句（`services._record_signin`，条件不变）；测试客户
+端方式也不再加装测试环境的模板钩子（它只拖慢有模板的签到页，不拖慢空视图）。读数说明：空视图只经过中间件（会
+话按需读取，它不读），签到多出的是会话与用户的读取、渲染签到页和一次写入；gunicorn 并发方式包含真实的 HTTP
+解析与连接开销，更接近 200 部手机同时扫码的情形，以它判断是否达到目标。本机只有 2 核，负载高时比例波动较大，
+表中每行都注明测量日期。签到的并发正确性（200 人同时签到各记录一次）由 `tests/meetings/test_concurrency.py`
+在 PostgreSQL 上检验。
 """
 
 

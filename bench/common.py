@@ -1,0 +1,152 @@
+"""What every bench shares: the machine line, p95, query counting, a throwaway database, gunicorn on
+loopback and the writer of docs/benchmarks.md's sections."""
+
+import contextlib
+import datetime as dt
+import http.client
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import django
+from django.conf import settings
+from django.db import connection
+
+DOC = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
+VENDOR = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    with contextlib.suppress(OSError, StopIteration):
+        cpu = next(
+            line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")
+        )
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    db = connection.vendor + (
+        f" {connection.Database.sqlite_version}"
+        if connection.vendor == "sqlite"
+        else f" {connection.pg_version // 10000}"
+    )
+    return (
+        f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC · {cpu} × {os.cpu_count()} · Python "
+        f"{platform.python_version()} · Django {django.get_version()} · {db} · load average {load}"
+    )
+
+
+def p95(samples: list[float]) -> float:
+    return statistics.quantiles(samples, n=20, method="inclusive")[18] if len(samples) > 1 else samples[0]
+
+
+def count_queries(request) -> int:
+    """How many SQL statements one call of `request` runs (it must answer 200)."""
+    executed = []
+
+    def spy(execute, sql, params, many, context):
+        executed.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(spy):
+        response = request()
+        assert response.status_code == 200, (response.status_code, response.get("Location"))
+    return len(executed)
+
+
+def static_storages() -> dict:
+    """Plain static files: the benches need no collectstatic."""
+    return {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@contextlib.contextmanager
+def throwaway_database(prefix: str):
+    """A fresh test database (a file for SQLite, so that gunicorn's workers share it), destroyed after."""
+    if connection.vendor == "sqlite":
+        connection.settings_dict["TEST"]["NAME"] = os.path.join(
+            tempfile.mkdtemp(prefix=prefix), "bench.sqlite3"
+        )
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+    try:
+        yield
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+def database_url() -> str:
+    db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{db['NAME']}"
+    host, port = db["HOST"] or "127.0.0.1", db["PORT"] or 5432
+    return f"postgres://{db['USER']}:{db['PASSWORD']}@{host}:{port}/{db['NAME']}"
+
+
+class Served:
+    """gunicorn serving the benchmark database on loopback (the WSGI app `app`), stopped by `stop()`."""
+
+    WORKERS, THREADS = 2, 4
+
+    def __init__(self, port: int, app: str, env: dict | None = None):
+        self.port = port
+        environment = {
+            **os.environ,
+            "DATABASE_URL": database_url(),
+            "DEBUG": "false",
+            "HTTPS": "false",
+            "ALLOWED_HOSTS": "127.0.0.1",
+            **(env or {}),
+        }
+        command = [sys.executable, "-m", "gunicorn", app, "--bind", f"127.0.0.1:{port}"]
+        command += ["--workers", str(self.WORKERS), "--threads", str(self.THREADS), "--log-level", "warning"]
+        self.process = subprocess.Popen(command, env=environment)
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+                conn.request("GET", "/healthz")
+                conn.getresponse().read()
+                conn.close()
+                return
+            except OSError:
+                if time.monotonic() > deadline or self.process.poll() is not None:
+                    self.stop()
+                    raise RuntimeError("gunicorn 未能启动") from None
+                time.sleep(0.3)
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=30)
+
+
+def _split(text: str, marker: str) -> tuple[str, list[str]]:
+    parts = text.split("\n" + marker)
+    return parts[0], [marker + p for p in parts[1:]]
+
+
+def write_sections(blocks: dict[str, str], intros: dict[str, str]) -> None:
+    """Replace this database's `### ` block in the given `## ` sections of docs/benchmarks.md, keeping the
+    other database's block and every other section (other benches write their own)."""
+    text = (
+        DOC.read_text(encoding="utf-8")
+        if DOC.exists()
+        else "# 性能测试\n\n各模块的性能测试结果，每节由对应的 bench 脚本写入。\n"
+    )
+    head, sections = _split("\n" + text.strip("\n") + "\n", "## ")
+    for title, block in blocks.items():
+        index = next((i for i, sec in enumerate(sections) if sec.splitlines()[0].strip() == title), None)
+        if index is None:
+            sections.append(f"{title}\n\n{intros[title]}\n")
+            index = len(sections) - 1
+        intro, vendors = _split(sections[index], "### ")
+        vendor_title = block.splitlines()[0].strip()
+        vendors = [v for v in vendors if v.splitlines()[0].strip() != vendor_title] + [block]
+        vendors.sort(key=lambda v: v.splitlines()[0])
+        sections[index] = intro.rstrip("\n") + "\n\n" + "\n".join(v.rstrip("\n") + "\n" for v in vendors)
+    body = head.strip("\n") + "\n\n" + "\n".join(sec.rstrip("\n") + "\n" for sec in sections)
+    DOC.write_text(body, encoding="utf-8")
