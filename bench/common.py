@@ -16,6 +16,8 @@ from pathlib import Path
 import django
 from django.conf import settings
 from django.db import connection
+from django.http import HttpResponse
+from django.urls import path
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
 VENDOR = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
@@ -57,6 +59,38 @@ def count_queries(request) -> int:
     return len(executed)
 
 
+def bare(request):
+    """The floor: the same middleware (session, CSRF), no login check, no template, no query of its own."""
+    return HttpResponse("<!doctype html><p>ok</p>")
+
+
+def _urls():
+    from dangjian.urls import urlpatterns
+
+    return [path("bench/bare/", bare), *urlpatterns]
+
+
+def __getattr__(name):  # `urlpatterns`, built lazily: this module is imported before the URLconf may be
+    if name == "urlpatterns":
+        return _urls()
+    raise AttributeError(name)
+
+
+_wsgi = None
+
+
+def application(environ, start_response):
+    """The project's WSGI app with the bare view added (ROOT_URLCONF = this module), for gunicorn."""
+    global _wsgi
+    if _wsgi is None:
+        from django.core.wsgi import get_wsgi_application
+
+        settings.ROOT_URLCONF = "bench.common"
+        settings.STORAGES = static_storages()
+        _wsgi = get_wsgi_application()
+    return _wsgi(environ, start_response)
+
+
 def static_storages() -> dict:
     """Plain static files: the benches need no collectstatic."""
     return {
@@ -92,7 +126,7 @@ class Served:
 
     WORKERS, THREADS = 2, 4
 
-    def __init__(self, port: int, app: str, env: dict | None = None):
+    def __init__(self, port: int, app: str = "bench.common:application", env: dict | None = None):
         self.port = port
         environment = {
             **os.environ,

@@ -4,10 +4,11 @@ import sys
 
 
 def main(argv: list[str]) -> None:
-    from bench import members, signin
+    from bench import members, pages, signin
 
     members.main(argv)
     signin.main([])
+    pages.main([])
 
 
 if __name__ == "__main__":

@@ -29,28 +29,15 @@ import django  # noqa: E402
 
 django.setup()
 
-from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
-from django.http import HttpResponse  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import override_settings  # noqa: E402
-from django.urls import path  # noqa: E402
 from django.utils import timezone  # noqa: E402
-
-from dangjian.urls import urlpatterns as project_urls  # noqa: E402
 
 from . import common  # noqa: E402
 from .common import DOC  # noqa: E402
 
 SECTION = "## 签到吞吐"
-
-
-def bare(request):
-    """The floor: the same middleware (session, CSRF), no login check, no template, no query of its own."""
-    return HttpResponse("<!doctype html><p>ok</p>")
-
-
-urlpatterns = [path("bench/bare/", bare), *project_urls]
 
 
 def _world(n: int):
@@ -113,6 +100,7 @@ def run(activity, clients, rounds: int, rate) -> dict:
 
     signin_url = f"/meetings/s/{services.signin_token(activity.pk)}/"
     signin, bare_rates = [], []
+
     def reset():
         Attendance.objects.filter(activity=activity).update(status="", method="", entered_at=None)
 
@@ -130,28 +118,11 @@ def run(activity, clients, rounds: int, rate) -> dict:
 
 # ---- served by gunicorn ----
 
-_wsgi = None
-
-
-def application(environ, start_response):
-    """The project's WSGI app with this module's URLs (the bare view added), for gunicorn."""
-    global _wsgi
-    if _wsgi is None:
-        from django.core.wsgi import get_wsgi_application
-
-        settings.ROOT_URLCONF = "bench.signin"
-        settings.STORAGES = common.static_storages()
-        _wsgi = get_wsgi_application()
-    return _wsgi(environ, start_response)
-
 
 class Served(common.Served):
     """gunicorn with this module's URLs, and concurrent keep-alive HTTP clients."""
 
     CLIENTS = 8
-
-    def __init__(self, port: int):
-        super().__init__(port, "bench.signin:application")
 
     def rate(self, clients, url: str, expect: bytes) -> float:
         """Served: CLIENTS threads, each with one keep-alive connection, share the members' requests."""
@@ -191,7 +162,7 @@ def main(argv=None) -> float:
     rows = []
     with common.throwaway_database("dangjian-signin-"):
         with override_settings(
-            ROOT_URLCONF="bench.signin", ALLOWED_HOSTS=["testserver"], STORAGES=common.static_storages()
+            ROOT_URLCONF="bench.common", ALLOWED_HOSTS=["testserver"], STORAGES=common.static_storages()
         ):
             activity, clients = _world(args.members)
             rows.append(_row("测试客户端，单进程逐个请求", args, run(activity, clients, args.rounds, _rate)))
