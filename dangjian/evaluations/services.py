@@ -381,8 +381,16 @@ def open_ballot_box(campaign: Campaign) -> None:
 
 
 def _truncate_wal() -> None:
+    """Copy the WAL into the database and cut it to zero bytes, without waiting: while a reader holds
+    an older snapshot this does nothing, and SQLite's own checkpoints reuse the WAL later."""
     with connection.cursor() as cursor:
-        cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        cursor.execute("PRAGMA busy_timeout")
+        (timeout,) = cursor.fetchone()
+        cursor.execute("PRAGMA busy_timeout = 0")
+        try:
+            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            cursor.execute(f"PRAGMA busy_timeout = {int(timeout)}")
 
 
 def right_for(campaign: Campaign, member) -> VoterRight | None:

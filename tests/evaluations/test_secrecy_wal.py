@@ -122,16 +122,18 @@ def test_copies_of_the_database_and_its_wal_pair_no_voter_with_a_ballot(world, t
     if connection.vendor != "sqlite":
         pytest.skip("SQLite 的 WAL 文件检查；PostgreSQL 见 test_secrecy.py 的 xmin 测试")
     campaign = open_campaign(world, allow_public=True)
+    later = open_campaign(world, org=world.branch_b)
     codes = services.issue_codes(campaign, 2)
     voters = [{"member": m.pk} for m in world.members_a[:8]]
     voters[6:6] = [{"code": codes[0]}]
     voters.append({"code": codes[1]})
     for i, voter in enumerate(voters):
         voter["comment"] = f"标记{i}号" + "好" * (37 * i)  # comments of different lengths
+    later_voters = [{"member": m.pk, "comment": f"标记{10 + i}号"} for i, m in enumerate(world.members_b[:2])]
     rights = {}
-    for voter in voters:
+    for voter in voters + later_voters:
         if "member" in voter:
-            right = VoterRight.objects.get(campaign=campaign, member_id=voter["member"])
+            right = VoterRight.objects.get(member_id=voter["member"])
         else:
             right = VoterRight.objects.get(code_hash=services.code_hash(voter["code"]))
         rights[right.pk] = voter["comment"]
@@ -140,7 +142,17 @@ def test_copies_of_the_database_and_its_wal_pair_no_voter_with_a_ballot(world, t
     with connection.cursor() as cursor:
         cursor.execute("VACUUM INTO %s", [str(db)])
     plan = tmp_path / "plan.json"
-    plan.write_text(json.dumps({"db": str(db), "out": str(out), "campaign": campaign.pk, "voters": voters}))
+    plan.write_text(
+        json.dumps(
+            {
+                "db": str(db),
+                "out": str(out),
+                "campaign": campaign.pk,
+                "voters": voters,
+                "later": {"campaign": later.pk, "voters": later_voters},
+            }
+        )
+    )
     env = {
         **os.environ,
         "DATABASE_URL": f"sqlite:///{db}",
@@ -161,12 +173,13 @@ def test_copies_of_the_database_and_its_wal_pair_no_voter_with_a_ballot(world, t
 
     copies = sorted(out.glob("*.db"))
     held = [c for c in copies if c.name.startswith("held")]
-    closed = [c for c in copies if c.name.startswith("closed")]
-    assert len(held) >= 5 and len(closed) == 1 and len(copies) > len(held) + 1
+    closed = [c for c in copies if "closed" in c.name]
+    assert len(held) >= 5 and len(closed) == 2 and len(copies) > len(held) + 3
     # the reader held the WAL: the last copy made while it did replays every vote but the last three
     states = replay(held[-1])
     assert not states[0]["rights"] and len(states[-1]["rights"]) == 7
 
+    sealed = set()  # a slice of every sealed ballot's ciphertext seen in any copy
     for copy in copies:
         states = replay(copy)
         both, paired = attack(states, rights)
@@ -174,11 +187,14 @@ def test_copies_of_the_database_and_its_wal_pair_no_voter_with_a_ballot(world, t
         assert paired == 0, f"{copy.name}: pairing by commit order found {paired} voters' ballots"
         if copy in closed:
             continue
-        # until the close, no byte of the database or its WAL holds what a ballot says
+        # until its vote closes, no byte of the database or its WAL holds what a ballot says
         raw = copy.read_bytes() + (Path(f"{copy}-wal").read_bytes() if Path(f"{copy}-wal").exists() else b"")
-        assert not [m for m in rights.values() if m[:4].encode() in raw], copy.name
-        sealed = {len(row[-1]) for state in states for row in state["ballots"]}
-        assert len(sealed) <= 1, f"{copy.name}: sealed ballots of different sizes {sealed}"
+        unopened = later_voters if copy.name.startswith("later") else voters + later_voters
+        assert not [v["comment"] for v in unopened if v["comment"][:4].encode() in raw], copy.name
+        boxed = [row for state in states for row in state["ballots"] if row[-1] is not None]
+        sizes = {(row[1], len(row[-1])) for row in boxed}  # (campaign, size)
+        assert len(sizes) == len({c for c, _ in sizes}), f"{copy.name}: sealed ballots differ in size"
+        sealed |= {row[-1][12:44] for row in boxed}
 
     # the close: one commit opens every ballot; it takes no right, and pairs nothing
     states = replay(closed[0])
@@ -190,5 +206,13 @@ def test_copies_of_the_database_and_its_wal_pair_no_voter_with_a_ballot(world, t
     assert len(opening) == 1
     taken, grades = opening[0]
     assert not taken and len({b for b, _, _, _ in grades}) == len(voters) == 10
-    assert {c for _, _, _, c in grades if c} == set(rights.values())
+    assert {c for _, _, _, c in grades if c} == {v["comment"] for v in voters}
     assert len(states[-1]["rights"]) == 10
+
+    # after a close with no reader in the way, the WAL is truncated and the database file, its freed
+    # pages included (secure_delete), holds no byte of any sealed ballot: no vote's commit is left
+    last = closed[1]
+    assert not Path(f"{last}-wal").exists() or not Path(f"{last}-wal").stat().st_size
+    image = last.read_bytes()
+    assert len(sealed) == 12 and not [s for s in sealed if s in image]
+    assert len(replay(last)[-1]["rights"]) == 12

@@ -92,6 +92,16 @@ def main(plan_file: str) -> None:
     reader.execute("ROLLBACK")
     reader.close()
 
+    # another branch votes and closes with no reader in the way: what is left at rest afterwards
+    campaign = Campaign.objects.get(pk=plan["later"]["campaign"])
+    graded = list(campaign.participants.filter(graded=True).values_list("member_id", flat=True))
+    for voter in plan["later"]["voters"]:
+        voter["member"] = campaign.participants.get(member_id=voter["member"]).member
+        vote(voter)
+    copy("later-voted")
+    services.close_vote(campaign)
+    copy("later-closed")
+
 
 if __name__ == "__main__":
     main(sys.argv[1])
