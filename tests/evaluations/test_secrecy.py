@@ -13,11 +13,11 @@ import pytest
 from django.db import DatabaseError, connection, models, transaction
 from django.test import Client
 
-from dangjian.evaluations import services
-from dangjian.evaluations.models import Ballot, BallotGrade, VoterRight
+from dangjian.evaluations import sealing, services
+from dangjian.evaluations.models import Ballot, BallotGrade, Campaign, VoterRight
 from tests.factories import UserFactory
 
-from .helpers import open_campaign, post_data
+from .helpers import full_ballot, open_campaign, post_data
 
 BALLOT, GRADE, RIGHT = Ballot._meta.db_table, BallotGrade._meta.db_table, VoterRight._meta.db_table
 BALLOT_TABLES = {BALLOT, GRADE}
@@ -251,3 +251,46 @@ def test_postgres_rows_carry_no_voting_transaction_and_no_order(world):
     assert len({x for x, _ in ballots} | grade_xmins) == 1 and not {x for x, _ in rights} & grade_xmins
     assert not joined
     assert vote_order_of(b for _, b in ballots) != list(range(8))  # 1 in 40320 by chance
+
+
+def test_sealed_ballots_have_one_size_and_open_only_in_their_campaign_and_kind(settings):
+    rows = [(3, "excellent", "好" * 500), (5, "unqualified", "")]
+    big = sealing.seal(1, "member", rows, 4, services.COMMENT_MAX)
+    small = sealing.seal(1, "member", [(3, "qualified", "")], 4, services.COMMENT_MAX)
+    assert len(big) == len(small) and sealing.unseal(1, "member", big, services.COMMENT_MAX) == rows
+    for campaign, kind in ((2, "member"), (1, "public")):
+        with pytest.raises(sealing.Unreadable):
+            sealing.unseal(campaign, kind, big, services.COMMENT_MAX)
+    settings.FIELD_ENCRYPTION_KEY = "another-key-" + "x" * 32
+    with pytest.raises(sealing.Unreadable):
+        sealing.unseal(1, "member", big, services.COMMENT_MAX)
+
+
+@pytest.mark.django_db
+def test_a_changed_key_keeps_the_box_closed_and_loses_no_ballot(world, settings):
+    campaign = open_campaign(world)
+    services.cast_ballot(campaign, full_ballot(campaign), member=world.members_a[0])
+    key = settings.FIELD_ENCRYPTION_KEY
+    settings.FIELD_ENCRYPTION_KEY = "another-key-" + "x" * 32
+    with pytest.raises(services.Refused, match="FIELD_ENCRYPTION_KEY 与投票时不同.*测评票没有丢失"):
+        services.close_vote(campaign)
+    campaign.refresh_from_db()
+    assert campaign.status == "open" and Ballot.objects.filter(sealed__isnull=False).count() == 1
+    settings.FIELD_ENCRYPTION_KEY = key
+    services.close_vote(campaign)
+    assert (
+        services.tally_for(campaign).ballots == 1 and not Ballot.objects.filter(sealed__isnull=False).exists()
+    )
+
+
+@pytest.mark.django_db
+def test_a_vote_closed_by_its_last_day_is_opened_by_the_first_tally(world):
+    campaign = open_campaign(world)
+    for member in world.members_a[:2]:
+        services.cast_ballot(campaign, full_ballot(campaign, "basic"), member=member)
+    Campaign.objects.filter(pk=campaign.pk).update(vote_closes_on=campaign.vote_opens_on)  # yesterday
+    campaign.refresh_from_db()
+    assert BallotGrade.objects.count() == 0
+    graded = campaign.participants.filter(graded=True).count()
+    assert services.tally_for(campaign).ballots == 2
+    assert BallotGrade.objects.filter(grade="basic").count() == 2 * graded
