@@ -276,8 +276,12 @@ def test_a_changed_key_keeps_the_box_closed_and_loses_no_ballot(world, settings)
         services.close_vote(campaign)
     campaign.refresh_from_db()
     assert campaign.status == "open" and Ballot.objects.filter(sealed__isnull=False).count() == 1
+    Campaign.objects.filter(pk=campaign.pk).update(vote_closes_on=campaign.vote_opens_on)  # closed by date
+    campaign.refresh_from_db()
+    with pytest.raises(services.Refused, match="FIELD_ENCRYPTION_KEY 与投票时不同"):
+        services.tally_for(campaign)
+    assert Ballot.objects.filter(sealed__isnull=False).count() == 1 and not BallotGrade.objects.exists()
     settings.FIELD_ENCRYPTION_KEY = key
-    services.close_vote(campaign)
     assert (
         services.tally_for(campaign).ballots == 1 and not Ballot.objects.filter(sealed__isnull=False).exists()
     )
