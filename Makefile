@@ -24,8 +24,9 @@ run: install
 	$(BIN)/dangjian demo --seed 1 --if-empty
 	$(BIN)/dangjian demo-logins
 # The background worker (reminders, task queue, deliveries) runs beside the web server; Ctrl-C stops both.
+# gunicorn writes no access log: it would keep the time of every vote's POST (docs/evaluations.md «威胁模型»).
 	$(BIN)/dangjian worker & worker=$$!; trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
-	$(BIN)/gunicorn dangjian.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --threads 4 --access-logfile -
+	$(BIN)/gunicorn dangjian.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --threads 4
 
 test: install
 	$(BIN)/dangjian collectstatic --noinput -v0

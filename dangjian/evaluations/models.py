@@ -2,7 +2,9 @@
 
 Secrecy: `VoterRight` says who may vote and whether they have; `Ballot` and `BallotGrade` say what was
 voted and carry nothing that leads back to a voter (random UUID keys, no user, no time, no order).
-Neither ballot model keeps simple_history, whose rows would record the time and the user.
+Neither ballot model keeps simple_history, whose rows would record the time and the user. While the
+vote runs a ballot is only `sealed` ciphertext; its grades are written when the box is opened at the
+close (see `sealing` and docs/evaluations.md «威胁模型»).
 """
 
 import uuid
@@ -196,11 +198,13 @@ class BallotKind(models.TextChoices):
 
 class Ballot(models.Model):
     """One voter's 测评表 in a campaign: no voter, no account, no time, a random key; only whether a
-    party member or a 群众代表 cast it, since the two are counted apart."""
+    party member or a 群众代表 cast it, since the two are counted apart. In the ballot box (vote still
+    open) `sealed` holds its grades encrypted and padded; opened ballots have `sealed` null and grades."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="ballots")
     kind = models.CharField("投票人类别", max_length=8, choices=BallotKind.choices, default=BallotKind.MEMBER)
+    sealed = models.BinaryField("密封的测评内容", null=True, editable=False)
 
     class Meta:
         verbose_name = verbose_name_plural = "测评票"

@@ -15,7 +15,7 @@ from dangjian.meetings.models import Status as ActivityStatus
 from dangjian.members.models import Member
 from dangjian.notifications.services import notify
 
-from . import engine
+from . import engine, sealing
 from .models import (
     Ballot,
     BallotGrade,
@@ -163,6 +163,7 @@ def close_vote(campaign: Campaign) -> None:
         raise Refused("只有进行中的评议可以结束测评。")
     locked.status = campaign.status = Campaign.Status.CLOSED
     locked.save(update_fields=["status"])
+    open_ballot_box(locked)
 
 
 def code_hash(code: str) -> str:
@@ -282,12 +283,14 @@ def _vote_closed_problem(campaign: Campaign) -> str | None:
 def cast_ballot(
     campaign: Campaign, grades: dict[int, tuple[str, str]], *, member=None, code: str = ""
 ) -> None:
-    """Write one ballot and take the voter's right in the same transaction.
+    """Take the voter's right and put their ballot, sealed, into the ballot box: one transaction.
 
     `grades` maps evaluated member ids to (grade, comment). The campaign row is locked and the vote
     checked open again inside the transaction, so no ballot lands after the close. The right is taken
     with a conditional UPDATE … WHERE has_voted = false: of two racing submissions only one changes a
-    row, and the other is refused and rolled back, so a voter leaves exactly one ballot.
+    row, and the other is refused and rolled back, so a voter leaves exactly one ballot, and a ballot
+    is never lost. The ballot is stored sealed (`sealing`): the commit that shows who voted holds only
+    ciphertext of a fixed size; the grades are written when the box is opened at the close.
     """
     rules = current()
     problem = _vote_closed_problem(settle(campaign))
@@ -319,36 +322,75 @@ def cast_ballot(
                 raise Refused("测评码无效，请核对测评码（8位字母数字）后重试。")
             raise Refused("您不在本次民主测评的投票人名单中（预备党员和不参评的党员没有表决权）。")
         kind = BallotKind.MEMBER if member is not None else BallotKind.PUBLIC
-        ballot = Ballot.objects.create(campaign=campaign, kind=kind)
-        rows = [
-            BallotGrade(ballot=ballot, evaluated_id=m, grade=g, comment=(c or "").strip())
-            for m, (g, c) in grades.items()
-        ]
-        random.SystemRandom().shuffle(rows)
-        BallotGrade.objects.bulk_create(rows)
+        rows = [(m, g, (c or "").strip()) for m, (g, c) in grades.items()]
+        sealed = sealing.seal(campaign.pk, kind, rows, len(evaluated), COMMENT_MAX)
+        Ballot.objects.create(campaign=campaign, kind=kind, sealed=sealed)
         _rewrite_for_secrecy(campaign)
 
 
 def _rewrite_for_secrecy(campaign: Campaign) -> None:
     """PostgreSQL stamps every row a transaction writes with its id (the `xmin` system column, readable
-    by anyone who may SELECT) and appends new rows in order (`ctid`). Left alone, a ballot would carry
-    the same xmin as its voter's right. So within the vote's transaction every right of the campaign is
-    rewritten, and every ballot and grade row is deleted and written again in random order: all of them
-    then carry this transaction's id and their physical order is random. (SQLite: the ballot tables are
-    WITHOUT ROWID, stored in random-key order; see migration 0005.)
+    by anyone who may SELECT) and appends new rows in order (`ctid`). Left alone, a sealed ballot would
+    carry the same xmin as its voter's right. So within the vote's transaction every right of the
+    campaign is rewritten, and every ballot in the box is deleted and written again in random order:
+    all of them then carry this transaction's id and their physical order is random. (SQLite: the
+    ballot tables are WITHOUT ROWID, stored in random-key order; see migration 0005.)
     """
     if connection.vendor != "postgresql":
         return
     VoterRight.objects.filter(campaign=campaign).update(has_voted=F("has_voted"))
-    grades = BallotGrade.objects.filter(ballot__campaign=campaign)
-    ballot_rows, grade_rows = list(campaign.ballots.all()), list(grades)
-    grades.delete()
-    campaign.ballots.all().delete()
-    rng = random.SystemRandom()
-    rng.shuffle(ballot_rows)
-    rng.shuffle(grade_rows)
+    box = campaign.ballots.filter(sealed__isnull=False)
+    ballot_rows = list(box)
+    box.delete()
+    random.SystemRandom().shuffle(ballot_rows)
     Ballot.objects.bulk_create(ballot_rows)
-    BallotGrade.objects.bulk_create(grade_rows)
+
+
+def open_ballot_box(campaign: Campaign) -> None:
+    """Open the sealed ballots once the vote has closed: all of them in one transaction, each under a
+    new random key, ballots and grades written in random order. The commit that writes the grades
+    takes no right, and holds every ballot of the campaign at once. On SQLite the WAL, which until now
+    held a commit per vote, is then checkpointed and truncated (when no reader holds it)."""
+    if not campaign.ballots.filter(sealed__isnull=False).exists():
+        return
+    with transaction.atomic():
+        campaign = _locked(campaign)
+        if not campaign.vote_is_closed:
+            return
+        box = list(campaign.ballots.filter(sealed__isnull=False))
+        ballots, grades = [], []
+        for sealed in box:
+            try:
+                rows = sealing.unseal(campaign.pk, sealed.kind, bytes(sealed.sealed), COMMENT_MAX)
+            except sealing.Unreadable:
+                raise Refused(
+                    "测评票无法开启：服务器的 FIELD_ENCRYPTION_KEY 与投票时不同。"
+                    "请恢复投票时使用的密钥后再查看结果，测评票没有丢失。"
+                ) from None
+            ballot = Ballot(campaign=campaign, kind=sealed.kind)
+            ballots.append(ballot)
+            grades += [BallotGrade(ballot=ballot, evaluated_id=m, grade=g, comment=c) for m, g, c in rows]
+        rng = random.SystemRandom()
+        rng.shuffle(ballots)
+        rng.shuffle(grades)
+        Ballot.objects.filter(pk__in=[b.pk for b in box]).delete()
+        Ballot.objects.bulk_create(ballots)
+        BallotGrade.objects.bulk_create(grades)
+        if connection.vendor == "sqlite":
+            transaction.on_commit(_truncate_wal)
+
+
+def _truncate_wal() -> None:
+    """Copy the WAL into the database and cut it to zero bytes, without waiting: while a reader holds
+    an older snapshot this does nothing, and SQLite's own checkpoints reuse the WAL later."""
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA busy_timeout")
+        (timeout,) = cursor.fetchone()
+        cursor.execute("PRAGMA busy_timeout = 0")
+        try:
+            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            cursor.execute(f"PRAGMA busy_timeout = {int(timeout)}")
 
 
 def right_for(campaign: Campaign, member) -> VoterRight | None:
@@ -361,6 +403,7 @@ def right_for(campaign: Campaign, member) -> VoterRight | None:
 def tally_for(campaign: Campaign) -> engine.Tally:
     if settle(campaign).status not in (Campaign.Status.CLOSED, Campaign.Status.DECIDED):
         raise Refused("测评结束后才能查看统计结果。")
+    open_ballot_box(campaign)
     members = [m.pk for m in graded_members(campaign)]
     rows = BallotGrade.objects.filter(ballot__campaign=campaign).values_list(
         "evaluated_id", "grade", "comment", "ballot__kind"

@@ -3,6 +3,7 @@
 import pytest
 from django.test import Client
 
+from dangjian.evaluations import services
 from dangjian.evaluations.models import Ballot, BallotGrade
 
 from .helpers import open_campaign
@@ -41,6 +42,7 @@ def test_member_grades_others_on_a_phone(world, live_server, page):
     page.get_by_role("button", name="提交测评票").click()
     page.get_by_role("heading", name="测评票已提交").wait_for()
 
-    assert Ballot.objects.count() == 1
+    assert Ballot.objects.count() == 1 and not BallotGrade.objects.exists()  # sealed until the close
+    services.close_vote(campaign)
     assert BallotGrade.objects.filter(grade="unqualified", comment="希望加强学习").count() == 1
     assert BallotGrade.objects.filter(grade="excellent").count() == 1

@@ -47,6 +47,7 @@ def test_racing_ballots_from_one_voter_leave_exactly_one(world):
     assert outcomes.count("ok") == len(voters)
     assert outcomes.count("您已经投过票了，每人只能投一次票。") == len(voters) * (THREADS - 1)
     assert Ballot.objects.filter(campaign=campaign).count() == len(voters)
+    services.close_vote(campaign)
     graded = campaign.participants.filter(graded=True).count()
     assert BallotGrade.objects.filter(ballot__campaign=campaign).count() == len(voters) * graded
     assert VoterRight.objects.filter(campaign=campaign, has_voted=True).count() == len(voters)

@@ -5,6 +5,7 @@ sessions, axes, tasks, notifications included), every row, plus the storage orde
 PostgreSQL xmin/ctid).
 """
 
+import re
 import uuid
 from collections import Counter
 
@@ -12,10 +13,11 @@ import pytest
 from django.db import DatabaseError, connection, models, transaction
 from django.test import Client
 
-from dangjian.evaluations.models import Ballot, BallotGrade, VoterRight
+from dangjian.evaluations import sealing, services
+from dangjian.evaluations.models import Ballot, BallotGrade, Campaign, VoterRight
 from tests.factories import UserFactory
 
-from .helpers import open_campaign, post_data
+from .helpers import full_ballot, open_campaign, post_data
 
 BALLOT, GRADE, RIGHT = Ballot._meta.db_table, BallotGrade._meta.db_table, VoterRight._meta.db_table
 BALLOT_TABLES = {BALLOT, GRADE}
@@ -62,42 +64,77 @@ def key_texts(value) -> set[str]:
     return {str(u), u.hex}
 
 
+def marked_ballot(campaign, i: int) -> dict[str, str]:
+    """Voter i's ballot: all 优秀, with a comment of its own length on the first graded member, so the
+    test (not the database) knows which opened ballot is whose."""
+    data = post_data(campaign, "excellent")
+    first = min(campaign.participants.filter(graded=True).values_list("member_id", flat=True))
+    data[f"comment_{first}"] = marker(i)
+    return data
+
+
+def marker(i: int) -> str:
+    return f"标记{i}号" + "好" * (55 * i)
+
+
 @pytest.fixture
 def voted(world):
-    """Eight members vote through the ballot page; the whole database is compared around each vote."""
+    """Eight members vote through the ballot page, then the secretary closes the vote; the whole
+    database is compared around each vote and around the close (when the ballot box is opened)."""
     campaign = open_campaign(world, allow_public=True)
     graded = campaign.participants.filter(graded=True).count()
-    order, diffs = [], []
-    for member_id, client in voter_clients(world):
+    voters, sizes = [], set()
+    for i, (member_id, client) in enumerate(voter_clients(world)):
         before = snapshot()
-        response = client.post(f"/evaluations/{campaign.pk}/vote/", post_data(campaign, "excellent"))
+        response = client.post(f"/evaluations/{campaign.pk}/vote/", marked_ballot(campaign, i))
         assert response.status_code == 200
-        diff = changes(before, snapshot())
-        diffs.append((member_id, diff))
-        assert set(diff) == {RIGHT, BALLOT, GRADE}, set(diff)
-        (right_gone, right_new), (ballot_gone, ballot_new), (grade_gone, grade_new) = (
-            diff[RIGHT],
-            diff[BALLOT],
-            diff[GRADE],
-        )
+        after = snapshot()
+        diff = changes(before, after)
+        assert set(diff) == {RIGHT, BALLOT}, set(diff)
+        (right_gone, right_new), (ballot_gone, ballot_new) = diff[RIGHT], diff[BALLOT]
         # the voter's right: one row, only has_voted changed
         assert len(right_gone) == len(right_new) == 1
         changed = {k for k in right_new[0] if right_new[0][k] != right_gone[0][k]}
         assert changed == {"has_voted"} and right_new[0]["member_id"] == str(member_id)
-        # one new ballot and its grades, nothing removed
-        assert not ballot_gone and not grade_gone and len(ballot_new) == 1 and len(grade_new) == graded
-        order.append(ballot_new[0]["id"])
-    campaign.vote_order, campaign.diffs = order, diffs
+        # one new ballot, sealed: nothing of what it says is in the database until the close
+        assert not ballot_gone and len(ballot_new) == 1
+        assert not any(marker(i)[:4] in value for _, rows in after.values() for row in rows for value in row)
+        sizes.add(len(Ballot.objects.get(pk=ballot_new[0]["id"]).sealed))
+        voters.append(member_id)
+    assert len(sizes) == 1  # comments of 4 to 389 characters: every sealed ballot has the same size
+    before = snapshot()
+    services.close_vote(campaign)
+    campaign.opened = changes(before, snapshot())
+    campaign.graded, campaign.voters = graded, voters
     return campaign
 
 
+def vote_order_of(ballot_ids) -> list[int]:
+    """Which voter (by index) cast each of these opened ballots, read from the test's own markers."""
+    comments = dict(BallotGrade.objects.exclude(comment="").values_list("ballot_id", "comment"))
+    return [int(re.match(r"标记(\d+)号", comments[uuid.UUID(str(b))])[1]) for b in ballot_ids]
+
+
 @pytest.mark.django_db
-def test_a_vote_changes_only_the_right_flag_and_the_new_ballot_rows(voted):
+def test_a_vote_changes_only_the_right_flag_and_a_sealed_ballot(voted):
     # the fixture asserted it for each of the eight votes; the ballots hold exactly these columns
-    assert len(voted.vote_order) == 8
-    _, diff = voted.diffs[0]
-    assert set(diff[BALLOT][1][0]) == {"id", "campaign_id", "kind"}
-    assert set(diff[GRADE][1][0]) == {"id", "ballot_id", "evaluated_id", "grade", "comment"}
+    assert set(voted.opened[BALLOT][1][0]) == {"id", "campaign_id", "kind", "sealed"}
+
+
+@pytest.mark.django_db
+def test_the_close_opens_every_ballot_at_once_under_new_keys_and_takes_no_right(voted):
+    diff = voted.opened
+    assert RIGHT not in diff
+    (sealed_gone, opened), (grades_gone, grades) = diff[BALLOT], diff[GRADE]
+    assert len(sealed_gone) == len(opened) == 8 and not grades_gone and len(grades) == 8 * voted.graded
+    assert all(row["sealed"] != "None" for row in sealed_gone) and all(
+        row["sealed"] == "None" for row in opened
+    )
+    assert not {r["id"] for r in sealed_gone} & {
+        r["id"] for r in opened
+    }  # keys seen during the vote are gone
+    assert sorted(vote_order_of(r["id"] for r in opened)) == list(range(8))
+    assert services.tally_for(voted).ballots == 8
 
 
 @pytest.mark.django_db
@@ -154,7 +191,7 @@ def test_storage_order_does_not_follow_voting_order(voted):
         cursor.execute(f"SELECT * FROM {GRADE}")
         grades = [r[0] for r in cursor.fetchall()]
     assert stored == sorted(stored) and grades == sorted(grades)  # key order: the keys are random
-    assert stored != voted.vote_order  # 8 ballots: 1 in 40320 by chance
+    assert vote_order_of(stored) != list(range(8))  # 8 ballots: 1 in 40320 by chance
 
 
 @pytest.mark.django_db
@@ -181,17 +218,22 @@ def test_every_ballot_grades_the_same_members_so_omissions_reveal_nobody(voted):
 
 @pytest.mark.django_db(transaction=True)
 def test_postgres_rows_carry_no_voting_transaction_and_no_order(world):
-    """Each vote commits on its own; afterwards no xmin join pairs a voter's right with a ballot, and
-    the ballots' physical order (ctid) does not follow the voting order."""
+    """Each vote commits on its own; after each, every right and every sealed ballot carries that
+    vote's xmin, so no xmin join pairs a voter with a ballot. The close opens all ballots in one
+    transaction: one xmin for all ballots and grades, and a physical order (ctid) not the voting order."""
     if connection.vendor != "postgresql":
         pytest.skip("xmin/ctid 只有 PostgreSQL 才有：设置 DATABASE_URL 后运行")
     campaign = open_campaign(world)
-    order = []
-    for _, client in voter_clients(world):
-        known = set(Ballot.objects.values_list("pk", flat=True))
-        assert client.post(f"/evaluations/{campaign.pk}/vote/", post_data(campaign)).status_code == 200
-        (new,) = set(Ballot.objects.values_list("pk", flat=True)) - known
-        order.append(new)
+    for i, (_, client) in enumerate(voter_clients(world)):
+        response = client.post(f"/evaluations/{campaign.pk}/vote/", marked_ballot(campaign, i))
+        assert response.status_code == 200
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT DISTINCT xmin::text FROM {RIGHT} WHERE campaign_id = %s", [campaign.pk])
+            right_xmins = {r[0] for r in cursor.fetchall()}
+            cursor.execute(f"SELECT DISTINCT xmin::text FROM {BALLOT} WHERE sealed IS NOT NULL")
+            ballot_xmins = {r[0] for r in cursor.fetchall()}
+        assert len(right_xmins | ballot_xmins) == 1 and not BallotGrade.objects.exists()
+    services.close_vote(campaign)
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT xmin::text, member_id FROM {RIGHT} WHERE has_voted")
         rights = cursor.fetchall()
@@ -205,7 +247,54 @@ def test_postgres_rows_carry_no_voting_transaction_and_no_order(world):
         )
         joined = dict(cursor.fetchall())
     assert len(rights) == len(ballots) == 8
-    # one transaction id on every right, ballot and grade: a join pairs each voter with all 8 ballots
-    assert len({x for x, _ in rights} | {x for x, _ in ballots} | grade_xmins) == 1
-    assert set(joined.values()) == {8}
-    assert [b for _, b in ballots] != order  # 1 in 40320 by chance
+    # the opened ballots and grades: one transaction id, not any vote's
+    assert len({x for x, _ in ballots} | grade_xmins) == 1 and not {x for x, _ in rights} & grade_xmins
+    assert not joined
+    assert vote_order_of(b for _, b in ballots) != list(range(8))  # 1 in 40320 by chance
+
+
+def test_sealed_ballots_have_one_size_and_open_only_in_their_campaign_and_kind(settings):
+    rows = [(3, "excellent", "好" * 500), (5, "unqualified", "")]
+    big = sealing.seal(1, "member", rows, 4, services.COMMENT_MAX)
+    small = sealing.seal(1, "member", [(3, "qualified", "")], 4, services.COMMENT_MAX)
+    assert len(big) == len(small) and sealing.unseal(1, "member", big, services.COMMENT_MAX) == rows
+    for campaign, kind in ((2, "member"), (1, "public")):
+        with pytest.raises(sealing.Unreadable):
+            sealing.unseal(campaign, kind, big, services.COMMENT_MAX)
+    settings.FIELD_ENCRYPTION_KEY = "another-key-" + "x" * 32
+    with pytest.raises(sealing.Unreadable):
+        sealing.unseal(1, "member", big, services.COMMENT_MAX)
+
+
+@pytest.mark.django_db
+def test_a_changed_key_keeps_the_box_closed_and_loses_no_ballot(world, settings):
+    campaign = open_campaign(world)
+    services.cast_ballot(campaign, full_ballot(campaign), member=world.members_a[0])
+    key = settings.FIELD_ENCRYPTION_KEY
+    settings.FIELD_ENCRYPTION_KEY = "another-key-" + "x" * 32
+    with pytest.raises(services.Refused, match="FIELD_ENCRYPTION_KEY 与投票时不同.*测评票没有丢失"):
+        services.close_vote(campaign)
+    campaign.refresh_from_db()
+    assert campaign.status == "open" and Ballot.objects.filter(sealed__isnull=False).count() == 1
+    Campaign.objects.filter(pk=campaign.pk).update(vote_closes_on=campaign.vote_opens_on)  # closed by date
+    campaign.refresh_from_db()
+    with pytest.raises(services.Refused, match="FIELD_ENCRYPTION_KEY 与投票时不同"):
+        services.tally_for(campaign)
+    assert Ballot.objects.filter(sealed__isnull=False).count() == 1 and not BallotGrade.objects.exists()
+    settings.FIELD_ENCRYPTION_KEY = key
+    assert (
+        services.tally_for(campaign).ballots == 1 and not Ballot.objects.filter(sealed__isnull=False).exists()
+    )
+
+
+@pytest.mark.django_db
+def test_a_vote_closed_by_its_last_day_is_opened_by_the_first_tally(world):
+    campaign = open_campaign(world)
+    for member in world.members_a[:2]:
+        services.cast_ballot(campaign, full_ballot(campaign, "basic"), member=member)
+    Campaign.objects.filter(pk=campaign.pk).update(vote_closes_on=campaign.vote_opens_on)  # yesterday
+    campaign.refresh_from_db()
+    assert BallotGrade.objects.count() == 0
+    graded = campaign.participants.filter(graded=True).count()
+    assert services.tally_for(campaign).ballots == 2
+    assert BallotGrade.objects.filter(grade="basic").count() == 2 * graded
