@@ -122,11 +122,12 @@ def workbook_bytes(
 
 def _widths(headers: list, body: list[list], title: str, subtitle: str) -> list[int]:
     columns = max([len(headers), *(len(r) for r in body)])
-    widths = [0] * columns
-    for row in (headers, *body):
+    # A long header wraps onto two lines rather than widen its column (e.g. 双重组织生活组织代码).
+    widths = [w if w <= 12 else -(-w // 2) + 1 for w in map(_shown_width, headers)] + [0] * columns
+    for row in body:
         for i, value in enumerate(row):
             widths[i] = max(widths[i], _shown_width(value))
-    widths = [min(w + 2, MAX_WIDTH) for w in widths]
+    widths = [min(w + 2, MAX_WIDTH) for w in widths[:columns]]
     # A text too long for the highest row a spreadsheet allows gets a wider column (up to Excel's widest).
     for row in body:
         for i, value in enumerate(row):
