@@ -1,6 +1,7 @@
 """Writing lists to .xlsx downloads."""
 
 import datetime as dt
+import math
 import re
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
@@ -28,7 +29,8 @@ def attachment(response: HttpResponse, filename: str) -> HttpResponse:
 # surrogates and the two non-characters. Stored data can hold them (imports, old versions, the API).
 _ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 # A text beginning with one of these is a formula, or becomes one when edited, in Excel and LibreOffice.
-_FORMULA_LEAD = ("=", "+", "-", "@", "\t", "\r")
+# "#" too: "#N/A" and the like would be error values.
+_FORMULA_LEAD = ("=", "+", "-", "@", "\t", "\r", "#")
 # Wide and full-width characters (Unicode East_Asian_Width W and F), by block: enough to size a column.
 _WIDE = re.compile(
     "[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf"
@@ -63,6 +65,8 @@ def _cell_value(value):
         return value.replace(tzinfo=None, microsecond=0)
     if isinstance(value, bool):
         return "是" if value else "否"
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)  # Excel has no NaN or infinity
     if isinstance(value, dt.date | int | float | Decimal):
         return value
     return xml_text(str(value))[:MAX_CELL_TEXT]
@@ -190,7 +194,7 @@ class _Styles:
                 style = self.datetime
             elif isinstance(value, dt.date):
                 style = self.date
-            elif isinstance(value, str) and value.startswith(_FORMULA_LEAD + ("#",)):
+            elif isinstance(value, str) and value.startswith(_FORMULA_LEAD):
                 style = self.quoted
             elif wrap:
                 style = self.text

@@ -74,3 +74,9 @@ def test_text_too_long_for_the_highest_row_gets_a_wider_column():
 def test_sheet_names_lose_the_characters_excel_refuses():
     content = xlsx.workbook_bytes("名单[2026]/一:二*?\\", ["甲"], [])
     assert load_workbook(io.BytesIO(content)).active.title == "名单2026一二"
+
+
+def test_numbers_excel_cannot_hold_are_written_as_text():
+    sheet = _sheet([[float("nan"), float("inf"), -float("inf")]])
+    cells = sheet[HEADER_ROW + 1]
+    assert [(c.value, c.data_type) for c in cells] == [("nan", "s"), ("inf", "s"), ("-inf", "s")]
