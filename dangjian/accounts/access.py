@@ -85,6 +85,13 @@ class Access:
             ]
         return cache[paths]
 
+    def scope_name(self) -> str:
+        """The organisations this user reads, by name, for the title of an export."""
+        names = list(
+            Organisation.objects.filter(path__in=self.view).order_by("path").values_list("name", flat=True)
+        )
+        return "、".join(names) if len(names) <= 3 else f"{'、'.join(names[:3])}等 {len(names)} 个党组织"
+
     def visible_orgs(self) -> QuerySet[Organisation]:
         return Organisation.objects.filter(self.org_q())
 

@@ -2,6 +2,8 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+LOGIN_FIELDS = {"last_login", "password"}
+
 
 class User(AbstractUser):
     """A login. What it may do follows its kind and the positions of the member it belongs to."""
@@ -33,6 +35,17 @@ class User(AbstractUser):
 
     class Meta:
         verbose_name = verbose_name_plural = "账号"
+
+    def save(self, *args, **kwargs):
+        # What a login saves (django.contrib.auth: last_login, and the password when its hash is upgraded)
+        # writes no history row: the change log holds no trace of who logged in when.
+        if kwargs.get("update_fields") and set(kwargs["update_fields"]) <= LOGIN_FIELDS:
+            self.skip_history_when_saving = True
+            try:
+                return super().save(*args, **kwargs)
+            finally:
+                del self.skip_history_when_saving
+        return super().save(*args, **kwargs)
 
     def __str__(self) -> str:
         return self.member.name if self.member_id else (self.get_full_name() or self.username)

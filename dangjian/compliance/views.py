@@ -63,7 +63,7 @@ def dashboard(request):
     )
     if request.GET.get("format") == "xlsx":
         headers, rows = services.matrix_sheet(m)
-        content = xlsx.workbook_bytes(f"合规矩阵{period.label}", headers, rows)
+        content = xlsx.workbook_bytes("组织生活合规矩阵", headers, rows, org=root.name, period=period.name)
         return xlsx.download(f"合规矩阵-{root.name}-{period.label}.xlsx", content)
     periods = [Period(year, 1, "year"), *Period.of_year("quarter", year), *Period.of_year("month", year)]
     charts = {

@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 
 ACTIONS = {"+": "新建", "~": "修改", "-": "删除"}
+SCAN_FACTOR = 4  # how many records are read per change shown, at most, when skipping empty saves
 
 
 @dataclass
@@ -42,9 +43,13 @@ def changes_of(records, model, limit: int = 30, masks: dict | None = None, subje
     masks = masks or {}
     pk = model._meta.pk.attname
     records = records.select_related("history_user").order_by("-history_date", "-history_id")
-    records = list(records[: limit + 1])
+    # A save that changed no recorded field (e.g. a login stamping an account before logins stopped writing
+    # history) is not shown: read further back, within bounds, so that `limit` real changes are listed.
+    window = list(records[: limit * SCAN_FACTOR])
     out = []
-    for i, record in enumerate(records[:limit]):
+    for i, record in enumerate(window):
+        if len(out) == limit:
+            break
         change = Change(
             when=record.history_date,
             who=str(record.history_user) if record.history_user else "系统",
@@ -54,7 +59,7 @@ def changes_of(records, model, limit: int = 30, masks: dict | None = None, subje
         )
         if record.history_type == "~":
             key = getattr(record, pk)
-            earlier = (r for r in records[i + 1 :] if getattr(r, pk) == key)
+            earlier = (r for r in window[i + 1 :] if getattr(r, pk) == key)
             previous = next(earlier, None) or record.prev_record
             for delta in record.diff_against(previous).changes if previous else ():
                 label = str(model._meta.get_field(delta.field).verbose_name)
@@ -65,6 +70,8 @@ def changes_of(records, model, limit: int = 30, masks: dict | None = None, subje
                         _shown(model, delta.field, delta.new, masks),
                     )
                 )
+            if previous and not change.fields and not change.reason:
+                continue
         out.append(change)
     return out
 

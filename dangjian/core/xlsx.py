@@ -1,12 +1,21 @@
 """Writing lists to .xlsx downloads."""
 
+import datetime as dt
+import math
+import re
 from collections.abc import Iterable, Sequence
+from decimal import Decimal
 from io import BytesIO
 from urllib.parse import quote
 
 from django.http import HttpResponse
+from django.utils import timezone
 from openpyxl import Workbook
-from openpyxl.styles import Font
+from openpyxl.cell import Cell
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles.cell_style import StyleArray
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -16,15 +25,185 @@ def attachment(response: HttpResponse, filename: str) -> HttpResponse:
     return response
 
 
-def workbook_bytes(title: str, headers: Sequence[str], rows: Iterable[Sequence]) -> bytes:
+# What a cell may not hold in an .xlsx or .docx (XML 1.0): C0 controls other than tab, LF and CR, lone
+# surrogates and the two non-characters. Stored data can hold them (imports, old versions, the API).
+_ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# A text beginning with one of these is a formula, or becomes one when edited, in Excel and LibreOffice.
+# "#" too: "#N/A" and the like would be error values.
+_FORMULA_LEAD = ("=", "+", "-", "@", "\t", "\r", "#")
+# Wide and full-width characters (Unicode East_Asian_Width W and F), by block: enough to size a column.
+_WIDE = re.compile(
+    "[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf"
+    "\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\U00016fe0-\U0001b2ff"
+    "\U0001f300-\U0001f64f\U0001f900-\U0001faff\U00020000-\U0003fffd]"
+)
+MAX_CELL_TEXT = 32767  # Excel's limit: a longer text makes the file "need repair"
+TITLE_ROWS = 2  # the title and the line saying which organisation, which period, when: the header follows
+MAX_WIDTH = 40  # a column wider than this wraps its text instead
+LINE_HEIGHT = 15  # points, for 11 pt text
+MAX_ROW_HEIGHT = 409  # points, Excel's highest row
+DATE_FORMAT = 'yyyy"年"m"月"d"日"'
+DATETIME_FORMAT = 'yyyy"年"m"月"d"日" hh:mm'
+
+
+def xml_text(value: str) -> str:
+    """`value` without the characters XML cannot carry (the one cleaning for .xlsx and .docx exports)."""
+    return _ILLEGAL_XML.sub("", value)
+
+
+def text_width(value: str) -> int:
+    """The widest line of `value` in columns of a Latin digit: a Chinese (wide) character counts two."""
+    return max(len(line) + len(_WIDE.findall(line)) for line in value.split("\n"))
+
+
+def _cell_value(value):
+    """A value as the sheet holds it: dates as dates (local time), else text or a number."""
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):  # to the second: Excel keeps milliseconds only
+        value = timezone.localtime(value) if timezone.is_aware(value) else value
+        return value.replace(tzinfo=None, microsecond=0)
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)  # Excel has no NaN or infinity
+    if isinstance(value, dt.date | int | float | Decimal):
+        return value
+    return xml_text(str(value))[:MAX_CELL_TEXT]
+
+
+def _shown_width(value) -> int:
+    if isinstance(value, dt.datetime):
+        return text_width("2000年12月31日 00:00")
+    if isinstance(value, dt.date):
+        return text_width("2000年12月31日")
+    if isinstance(value, str):
+        return text_width(value)
+    return len(str(value)) if value is not None else 0
+
+
+def _lines(value, width: float) -> int:
+    """How many lines a wrapped text takes in a column `width` wide."""
+    if not isinstance(value, str) or (2 * len(value) < width - 1 and "\n" not in value):
+        return 1
+    return sum(max(1, -(-text_width(line) // max(1, int(width) - 1))) for line in value.split("\n"))
+
+
+def workbook_bytes(
+    title: str, headers: Sequence[str], rows: Iterable[Sequence], *, org: str = "", period: str = ""
+) -> bytes:
+    """The one writer of every .xlsx export: a title row and a line naming the organisation, the period and
+    the export time; a frozen header; columns as wide as their Chinese text; dates as dates; A4 landscape,
+    fitted to the page width, the title and header repeated on every page. No cell is a formula."""
+    now = timezone.localtime()
+    stamp = f"导出时间：{now.year}年{now.month}月{now.day}日 {now:%H:%M}"
+    title, org, period = (xml_text(str(t)) for t in (title, org, period))
+    subtitle = "　".join(part for part in (org, period, stamp) if part)
+    headers = [_cell_value(h) or "" for h in headers]
+    body = [[_cell_value(v) for v in row] for row in rows]
+    widths = _widths(headers, body, title, subtitle)
+
     wb = Workbook(write_only=True)
-    ws = wb.create_sheet(title[:31])
-    ws.append(headers)
-    for row in rows:
-        ws.append(list(row))
+    ws = wb.create_sheet(re.sub(r"[][:*?/\\]", "", title)[:31] or "Sheet1")
+    _page_setup(ws, widths)
+    # Spreadsheet programs do not grow a row for wrapped text on opening: say how high each one is.
+    tall = set()
+    for number, row in enumerate((headers, *body), TITLE_ROWS + 1):
+        lines = max((_lines(v, widths[i]) for i, v in enumerate(row)), default=1)
+        if lines > 1:
+            ws.row_dimensions[number].height = min(LINE_HEIGHT * lines, MAX_ROW_HEIGHT)
+            tall.add(number)
+    styles = _Styles(ws)
+    ws.append([styles.cell(title, styles.title)])
+    ws.append([styles.cell(subtitle, styles.subtitle)])
+    ws.append([styles.cell(h, styles.header) for h in headers])
+    for number, row in enumerate(body, TITLE_ROWS + 2):
+        ws.append([styles.cell(v, wrap=number in tall) for v in row])
     buffer = BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
+
+
+def _widths(headers: list, body: list[list], title: str, subtitle: str) -> list[int]:
+    columns = max([len(headers), *(len(r) for r in body)])
+    # A long header wraps onto two lines rather than widen its column (e.g. 双重组织生活组织代码).
+    widths = [w if w <= 12 else -(-w // 2) + 1 for w in map(_shown_width, headers)] + [0] * columns
+    for row in body:
+        for i, value in enumerate(row):
+            widths[i] = max(widths[i], _shown_width(value))
+    widths = [min(w + 2, MAX_WIDTH) for w in widths[:columns]]
+    # A text too long for the highest row a spreadsheet allows gets a wider column (up to Excel's widest).
+    for row in body:
+        for i, value in enumerate(row):
+            while _lines(value, widths[i]) * LINE_HEIGHT > MAX_ROW_HEIGHT and widths[i] < 255:
+                widths[i] = min(255, widths[i] + 10)
+    # Merged cells do not grow: widen the columns until both title lines fit (the title is 14 pt, not 11).
+    missing = max(text_width(title) * 14 // 11 + 2, text_width(subtitle) + 2) - sum(widths)
+    if missing > 0:
+        widths = [w + -(-missing // columns) for w in widths]
+    return widths
+
+
+def _page_setup(ws, widths: list[int]) -> None:
+    """Column widths, the frozen header and printing: A4 landscape, one page wide, titles on every page."""
+    for i, width in enumerate(widths, 1):
+        ws.column_dimensions[get_column_letter(i)].width = width
+    ws.row_dimensions[1].height = 24
+    ws.freeze_panes = f"A{TITLE_ROWS + 2}"
+    ws.print_title_rows = f"1:{TITLE_ROWS + 1}"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.gridLines = True
+    ws.print_options.horizontalCentered = True
+    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+    last = get_column_letter(len(widths))
+    ws.merged_cells.add(f"A1:{last}1")
+    ws.merged_cells.add(f"A2:{last}2")
+
+
+class _Styles:
+    """The few cell styles of an export, built once per workbook: styling each cell anew is slow."""
+
+    def __init__(self, ws):
+        centre = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        wrap = Alignment(vertical="top", wrap_text=True)
+        self.ws = ws
+        self.title = self._style(font=Font(bold=True, size=14), alignment=centre)
+        self.subtitle = self._style(alignment=centre)
+        self.header = self._style(
+            font=Font(bold=True), alignment=centre, fill=PatternFill("solid", fgColor="E8E8E8")
+        )
+        self.text = self._style(alignment=wrap)
+        # quotePrefix: a text that looks like a formula stays text when someone edits the cell.
+        self.quoted = self._style(alignment=wrap, quotePrefix=True)
+        self.date = self._style(alignment=wrap, number_format=DATE_FORMAT)
+        self.datetime = self._style(alignment=wrap, number_format=DATETIME_FORMAT)
+
+    def _style(self, **attrs) -> StyleArray:
+        cell = Cell(self.ws)
+        for name, value in attrs.items():
+            setattr(cell, name, value)
+        return cell._style
+
+    def cell(self, value, style: StyleArray | None = None, wrap: bool = False):
+        """A cell for `value`, or the plain value where no style is needed (much faster to write)."""
+        if style is None:
+            if isinstance(value, dt.datetime):
+                style = self.datetime
+            elif isinstance(value, dt.date):
+                style = self.date
+            elif isinstance(value, str) and value.startswith(_FORMULA_LEAD):
+                style = self.quoted
+            elif wrap:
+                style = self.text
+            else:
+                return value
+        cell = Cell(self.ws, row=1, column=1, value=value, style_array=style)  # placed by append()
+        if isinstance(value, str):
+            cell.data_type = "s"  # text stays text: never a formula ("=…") or an error value ("#N/A")
+        return cell
 
 
 def styled_template(title: str, headers: Sequence[str], notes: Sequence[str], example: Sequence) -> bytes:

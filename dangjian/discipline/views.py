@@ -99,11 +99,11 @@ def _export(org: Organisation, year: int, found):
             s.lifted_on or "",
             s.lifted_note,
             str(s.created_by) if s.created_by else "",
-            timezone.localtime(s.created_at).strftime("%Y-%m-%d %H:%M"),
+            s.created_at,
         )
         for s in found.select_related("created_by__member").iterator(chunk_size=2000)
     )
-    content = xlsx.workbook_bytes("违纪党员清单", EXPORT_HEADERS, rows)
+    content = xlsx.workbook_bytes("违纪党员清单", EXPORT_HEADERS, rows, org=org.name, period=f"{year}年")
     return xlsx.download(f"违纪党员清单-{org.name}-{year}年.xlsx", content)
 
 

@@ -4,6 +4,7 @@ Each document is built once as plain blocks (headings, paragraphs, tables) and w
 .pdf (WeasyPrint, Noto Sans CJK SC) or .xlsx, so the formats cannot drift apart.
 """
 
+import datetime as dt
 from dataclasses import dataclass, field
 from io import BytesIO
 
@@ -20,7 +21,7 @@ from .ruleset import EXCELLENT, UNQUALIFIED, current
 @dataclass
 class Table:
     headers: list[str]
-    rows: list[list[str]]
+    rows: list[list]  # text, or dates
 
 
 @dataclass
@@ -240,7 +241,7 @@ def unqualified_list(campaign: Campaign) -> Document:
                 d.member.get_gender_display(),
                 d.reason,
                 measure.name if measure else "未确定",
-                f"{disposal.deadline:%Y-%m-%d}" if disposal else "",
+                disposal.deadline if disposal else "",
                 disposal.get_follow_up_display() if disposal else "",
                 disposal.notes if disposal else "",
             ]
@@ -282,6 +283,14 @@ CONTENT_TYPES = {
 }
 
 
+def _text(value) -> str:
+    """A value as Word text: dates in Chinese, and none of the control characters XML cannot carry (stored
+    text may hold them; python-docx refuses them)."""
+    if isinstance(value, dt.date):
+        return f"{value.year}年{value.month}月{value.day}日"
+    return xlsx.xml_text(str(value or ""))
+
+
 def to_docx(doc: Document) -> bytes:
     from docx import Document as Word
     from docx.enum.section import WD_ORIENT
@@ -298,25 +307,25 @@ def to_docx(doc: Document) -> bytes:
         section = word.sections[0]
         section.orientation = WD_ORIENT.LANDSCAPE
         section.page_width, section.page_height = section.page_height, section.page_width
-    title = word.add_heading(doc.title, level=1)
+    title = word.add_heading(_text(doc.title), level=1)
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    word.add_paragraph(doc.subtitle).alignment = WD_ALIGN_PARAGRAPH.CENTER
+    word.add_paragraph(_text(doc.subtitle)).alignment = WD_ALIGN_PARAGRAPH.CENTER
     for s in doc.sections:
         if s.page_break:
             word.add_page_break()
         if s.heading:
-            word.add_heading(s.heading, level=2)
+            word.add_heading(_text(s.heading), level=2)
         for text in s.paragraphs:
-            word.add_paragraph(text)
+            word.add_paragraph(_text(text))
         if s.table:
             table = word.add_table(rows=1, cols=len(s.table.headers))
             table.style = "Table Grid"
             for cell, text in zip(table.rows[0].cells, s.table.headers, strict=True):
-                cell.text = text
+                cell.text = _text(text)
                 cell.paragraphs[0].runs[0].bold = True
             for row in s.table.rows:
                 for cell, text in zip(table.add_row().cells, row, strict=True):
-                    cell.text = text or ""
+                    cell.text = _text(text)
     word.add_paragraph(f"导出日期：{timezone.localdate():%Y年%m月%d日}")
     buffer = BytesIO()
     word.save(buffer)
@@ -340,7 +349,7 @@ def to_pdf(doc: Document) -> bytes:
 
 def to_xlsx(doc: Document) -> bytes:
     table = next(s.table for s in doc.sections if s.table)
-    return xlsx.workbook_bytes(doc.title, table.headers, table.rows)
+    return xlsx.workbook_bytes(doc.title, table.headers, table.rows, org=doc.subtitle)
 
 
 WRITERS = {"docx": to_docx, "pdf": to_pdf, "xlsx": to_xlsx}

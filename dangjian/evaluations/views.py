@@ -490,7 +490,7 @@ def unqualified(request):
     ]
     if request.GET.get("format") == "xlsx":
         content = xlsx.workbook_bytes(
-            "不合格党员",
+            "不合格党员及处置情况",
             ["年度", "党支部", "姓名", "评定理由", "处置措施", "期限", "落实情况", "逾期", "上级批准日期"],
             [
                 (
@@ -506,6 +506,7 @@ def unqualified(request):
                 )
                 for d, name in rows
             ],
+            org=access.scope_name(),
         )
         return xlsx.download("不合格党员及处置情况.xlsx", content)
     return render(request, "evaluations/unqualified.html", {"rows": rows})

@@ -161,9 +161,12 @@ def read_rows(file: IO[bytes]) -> tuple[list[str], Iterable[tuple[int, tuple]]]:
     try:
         rows = iter(xlsx.read_sheet(file))
         first = next(rows, None)
+        # An exported register (re-imported after editing) starts with its title rows: one text each.
+        while first and first[0] <= xlsx.TITLE_ROWS and sum(v not in (None, "") for v in first[1]) == 1:
+            first = next(rows, None)
     except xlsx.NotASpreadsheet:
         raise refused from None
-    if not first or first[0] != 1 or not any(first[1]):
+    if not first or first[0] > xlsx.TITLE_ROWS + 1 or not any(first[1]):
         raise ImportRefused([Problem(None, "", "表格是空的，第一行应为表头。")])
     names = [str(h or "").strip().rstrip("*") for h in first[1]]
 

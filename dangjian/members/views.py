@@ -32,7 +32,7 @@ def member_list(request):
     filters = MemberFilter(request.GET, access)
     members = filters.queryset()
     if request.GET.get("format") == "xlsx":
-        return _export(request, access, members)
+        return _export(request, access, members, filters.org)
     page = IdFirstPaginator(members, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -48,7 +48,7 @@ def member_list(request):
     )
 
 
-def _export(request, access, members):
+def _export(request, access, members, org):
     full = request.GET.get("full") == "1" and access.is_manager
     if full:
         members = members.filter(access.org_q("org__", paths=access.manage))
@@ -73,7 +73,10 @@ def _export(request, access, members):
         )
         for m in members.iterator(chunk_size=2000)
     )
-    content = xlsx.workbook_bytes("党员名册", importing.HEADERS, rows)
+    title = "党员名册（含完整证件号，请妥善保管）" if full else "党员名册"
+    content = xlsx.workbook_bytes(
+        title, importing.HEADERS, rows, org=org.name if org else access.scope_name()
+    )
     stamp = timezone.localdate().strftime("%Y%m%d")
     return xlsx.download(f"党员名册{'（含完整证件号）' if full else ''}-{stamp}.xlsx", content)
 

@@ -58,9 +58,10 @@ def org_list(request):
             for o in orgs
         )
         content = xlsx.workbook_bytes(
-            "党组织",
+            "党组织名单",
             ["组织代码", "名称", "类型", "单位类别", "党员数", "正式党员数", "设支部委员会", "成立日期"],
             rows,
+            org=access.scope_name(),
         )
         return xlsx.download("党组织名单.xlsx", content)
     return render(

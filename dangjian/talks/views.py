@@ -140,12 +140,12 @@ def _export(org: Organisation, year: int, talks):
             "是" if t.follow_up_done else "否",
             t.before_review_year or "",
             str(t.created_by) if t.created_by else "",
-            timezone.localtime(t.created_at).strftime("%Y-%m-%d %H:%M"),
+            t.created_at,
             "补录" if t.is_late_entry else "",
         )
         for t in talks.iterator(chunk_size=2000)
     )
-    content = xlsx.workbook_bytes("谈心谈话", EXPORT_HEADERS, rows)
+    content = xlsx.workbook_bytes("谈心谈话记录", EXPORT_HEADERS, rows, org=org.name, period=f"{year}年")
     return xlsx.download(f"谈心谈话记录-{org.name}-{year}年.xlsx", content)
 
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from dangjian.compliance import services
+from dangjian.core import xlsx
 
 from .helpers import held
 
@@ -137,7 +138,7 @@ def test_dashboard_filters_and_export(world, client_for):
     assert "乙企业党支部" in page and "甲村党支部" not in page
     response = c.get("/compliance/", {"org": "TOWN", "year": 2025, "general": "GEN", "format": "xlsx"})
     sheet = load_workbook(BytesIO(response.content)).active
-    rows = list(sheet.values)
+    rows = list(sheet.values)[xlsx.TITLE_ROWS :]
     assert rows[0][:3] == ("组织代码", "组织名称", "支部委员会")
     assert [r[0] for r in rows[1:]] == ["BRA", None, "期间", "检查日期", "规则版本"]
     assert rows[-3][:2] == ("期间", "2025年") and rows[-1][:2] == ("规则版本", "鼎发〔2020〕55号/1")

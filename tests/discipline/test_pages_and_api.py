@@ -8,6 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import load_workbook
 
+from dangjian.core import xlsx
 from dangjian.discipline.models import Sanction
 
 pytestmark = pytest.mark.django_db
@@ -119,7 +120,7 @@ def test_the_list_filters_and_exports(world, client_for, make_sanction):
     assert "甲2" in only and "甲3" not in only and "登记处分" in only
     assert "乙2" in office.get(f"/discipline/?org=BRB&year={TODAY.year - 2}").content.decode()
     export = office.get("/discipline/?org=TOWN&format=xlsx")
-    rows = list(load_workbook(io.BytesIO(export.content)).active.values)
+    rows = list(load_workbook(io.BytesIO(export.content)).active.values)[xlsx.TITLE_ROWS :]
     assert rows[0][:3] == ("姓名", "所在党支部", "处分种类")
     assert sorted(r[0] for r in rows[1:]) == ["甲2", "甲3"]
     assert quote("违纪党员清单-测试镇党委") in export["Content-Disposition"]

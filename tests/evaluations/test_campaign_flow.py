@@ -11,6 +11,7 @@ from django.utils import timezone
 from docx import Document as Word
 from openpyxl import load_workbook
 
+from dangjian.core import xlsx
 from dangjian.evaluations import services
 from dangjian.evaluations.models import Ballot, BallotGrade, Campaign, Decision, VoterRight
 from dangjian.notifications.models import Notification
@@ -319,7 +320,8 @@ def test_tally_decisions_cap_disposal_and_documents(world, client_for, tmp_path)
     office_list = client_for("office").get("/evaluations/unqualified/").content.decode()
     assert "甲3" in office_list and "限期改正" in office_list
     wb = load_workbook(io.BytesIO(client_for("office").get("/evaluations/unqualified/?format=xlsx").content))
-    assert [c.value for c in wb.active[2]][2:5] == ["甲3", "经教育帮助仍不履行党员义务", "限期改正"]
+    row = xlsx.TITLE_ROWS + 2  # the first after the header
+    assert [c.value for c in wb.active[row]][2:5] == ["甲3", "经教育帮助仍不履行党员义务", "限期改正"]
 
     # the documents
     base = f"/evaluations/{campaign.pk}/export"
@@ -334,7 +336,8 @@ def test_tally_decisions_cap_disposal_and_documents(world, client_for, tmp_path)
     selfs = Word(io.BytesIO(secretary.get(f"{base}/self.docx").content))
     assert "学习党章" in [c.text for t in selfs.tables for row in t.rows for c in row.cells]
     excellent = load_workbook(io.BytesIO(secretary.get(f"{base}/excellent.xlsx").content)).active
-    assert sorted(row[1] for row in excellent.iter_rows(min_row=2, values_only=True)) == ["甲1", "甲2"]
+    names = [r[1] for r in excellent.iter_rows(min_row=xlsx.TITLE_ROWS + 2, values_only=True)]
+    assert sorted(names) == ["甲1", "甲2"]
     unq = Word(io.BytesIO(secretary.get(f"{base}/unqualified.docx").content))
     assert "限期改正" in [c.text for row in unq.tables[0].rows for c in row.cells]
     for doc in ("register", "self", "assessment"):

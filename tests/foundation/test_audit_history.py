@@ -74,3 +74,36 @@ def test_positions_and_accounts_keep_history(world, client_for):
     account = User.objects.get(member=world.members_a[3])
     assert account.history.get().history_user == world.user("secretary_a")
     assert "password" not in {f.name for f in account.history.model._meta.fields}
+
+
+def test_logins_write_no_history_row(world, client):
+    from tests.world import PASSWORD
+
+    account = world.user("secretary_a")
+    before = account.history.count()
+    for _ in range(3):
+        assert client.post("/login/", {"username": "secretary_a", "password": PASSWORD}).status_code == 302
+        client.logout()
+    account.refresh_from_db()
+    assert account.last_login is not None
+    assert account.history.count() == before
+
+
+def test_history_shows_local_time_in_chinese_and_no_empty_changes(world, client_for):
+    import datetime as dt
+
+    import time_machine
+
+    member = world.members_a[2]
+    with time_machine.travel(dt.datetime(2026, 12, 3, 6, 5, tzinfo=dt.UTC), tick=False):
+        _edit_member(client_for("secretary_a"), member, work_unit="甲村村委会")
+    member.refresh_from_db()
+    member.save()  # a save that changes nothing recorded, as older logins did to accounts
+    account = world.user("member_a")
+    account.save()
+    html = client_for("secretary_a").get(f"/members/{member.pk}/").content.decode()
+    assert "2026年12月3日 14:05" in html  # 06:05 UTC is 14:05 in Asia/Shanghai
+    assert "工作单位及职务：（空） → 甲村村委会" in html
+    assert "无字段变化" not in html
+    html = client_for("secretary_a").get(f"/members/{account.member_id}/").content.decode()
+    assert "无字段变化" not in html

@@ -5,6 +5,7 @@ from io import BytesIO
 import pytest
 from openpyxl import load_workbook
 
+from dangjian.core import xlsx
 from dangjian.members.importing import HEADERS
 
 pytestmark = pytest.mark.django_db
@@ -14,7 +15,7 @@ def _rows(response):
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     sheet = load_workbook(BytesIO(response.content)).worksheets[0]
-    rows = list(sheet.iter_rows(values_only=True))
+    rows = list(sheet.iter_rows(min_row=xlsx.TITLE_ROWS + 1, values_only=True))
     return rows[0], rows[1:]
 
 

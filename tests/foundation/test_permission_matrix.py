@@ -315,11 +315,14 @@ def test_full_number_export_per_role(role, world, client_for):
 
     from openpyxl import load_workbook
 
+    from dangjian.core import xlsx
+
     response = client_for(role).get("/members/", {"format": "xlsx", "full": "1"})
     if role not in MANY:
         assert response.status_code == 302
         return
-    rows = list(load_workbook(BytesIO(response.content)).worksheets[0].iter_rows(values_only=True))[1:]
+    rows = list(load_workbook(BytesIO(response.content)).worksheets[0].iter_rows(values_only=True))
+    rows = rows[xlsx.TITLE_ROWS + 1 :]
     managed = {
         "office": world.members_a + world.members_b,
         "secretary_a": world.members_a,

@@ -7,6 +7,7 @@ import pytest
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from dangjian.core import xlsx
 from dangjian.orgs.choices import PositionTitle
 from dangjian.talks.models import Talk
 
@@ -64,7 +65,7 @@ def test_export_has_every_field_and_marks_late_entries(some_talks, client_for):
     late.save()
     response = client_for("office").get("/talks/org/BRA/?format=xlsx")
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-    rows = list(load_workbook(BytesIO(response.content)).active.values)
+    rows = list(load_workbook(BytesIO(response.content)).active.values)[xlsx.TITLE_ROWS :]
     assert rows[0][:4] == ("谈话日期", "所属党支部", "谈话人", "谈话对象") and rows[0][-1] == "补录"
     by_partner = {r[3]: r for r in rows[1:]}
     assert set(by_partner) == {"甲7", "甲3"}
