@@ -58,6 +58,8 @@ class Item:
     status: str
     days_left: int = 0
     group: str = ""  # the 党小组's name, when the item is a group's
+    rule_name: str = ""
+    periods: int = 1  # how many periods the item stands for (see `merge_overdue`)
 
     @property
     def status_label(self) -> str:
@@ -77,6 +79,10 @@ class BranchTodo:
     overdue: list[Item] = field(default_factory=list)
     due: list[Item] = field(default_factory=list)
 
+    @property
+    def overdue_count(self) -> int:
+        return sum(i.periods for i in self.overdue)
+
 
 def todo_item(v, as_of: dt.date, group: str = "") -> Item | None:
     """The verdict as a to-do item: overdue (finished, not met), due (running, not met) or None (done)."""
@@ -87,7 +93,7 @@ def todo_item(v, as_of: dt.date, group: str = "") -> Item | None:
         text = (
             v.forecast or f"{period.this_name}{v.rule_name}：{v.shortfall or STATUS_LABELS.get(v.status, '')}"
         )
-        return Item(v.rule, v.period, text, v.status, period.days_remaining(as_of), group)
+        return Item(v.rule, v.period, text, v.status, period.days_remaining(as_of), group, v.rule_name)
     if v.required > v.counted:
         what = f"尚差{v.required - v.counted}次"
     elif v.missing_records:
@@ -95,7 +101,28 @@ def todo_item(v, as_of: dt.date, group: str = "") -> Item | None:
     else:
         what = v.shortfall.rstrip("。") or STATUS_LABELS.get(v.status, v.status)
     text = f"{period.name}{v.rule_name}：{what}"
-    return Item(v.rule, v.period, text, v.status, 0, group)
+    return Item(v.rule, v.period, text, v.status, 0, group, v.rule_name)
+
+
+def merge_overdue(items: list[Item]) -> list[Item]:
+    """One line per rule, 党小组 and status for overdue items of several periods (a neglected branch
+    would otherwise read dozens of lines on a phone): "党小组会：2025年1月、2月，共2期未达标", linked to
+    the year."""
+    groups: dict[tuple[str, str, str], list[Item]] = {}
+    for item in sorted(items, key=lambda i: (i.period, i.rule)):
+        groups.setdefault((item.rule, item.group, item.status), []).append(item)
+    out = []
+    for (rule, group, status), found in groups.items():
+        if len(found) == 1:
+            out.append(found[0])
+            continue
+        periods = [Period.parse(i.period) for i in found]
+        year = f"{periods[0].year}年"
+        names = year + "、".join(p.name.removeprefix(year) or p.name for p in periods)
+        label = STATUS_LABELS.get(status, status)
+        text = f"{found[0].rule_name}：{names}，共{len(found)}期{label}"
+        out.append(Item(rule, str(periods[0].year), text, status, 0, group, found[0].rule_name, len(found)))
+    return out
 
 
 def branch_todos(
@@ -118,7 +145,7 @@ def branch_todos(
         todo = out.setdefault(branch_id, BranchTodo(branch_id, code, name, linked(branch_id)))
         (todo.due if item.days_left else todo.overdue).append(item)
     for todo in out.values():
-        todo.overdue.sort(key=lambda i: (i.period, i.rule))
+        todo.overdue = merge_overdue(todo.overdue)
         todo.due.sort(key=lambda i: (i.days_left, i.rule))
     return sorted(out.values(), key=lambda t: t.code)
 

@@ -4,7 +4,7 @@ running period, not met) or done; any status but met or not applicable counts as
 import datetime as dt
 
 from dangjian.compliance.engine import Brief, Verdict
-from dangjian.core.home import summary_rows, todo_item
+from dangjian.core.home import merge_overdue, summary_rows, todo_item
 
 AS_OF = dt.date(2025, 3, 20)
 
@@ -66,3 +66,15 @@ def test_summary_counts_owing_and_overdue_per_branch_with_its_groups():
     assert (rows[1].overdue, rows[1].owing) == (2, 1)
     assert (rows[2].overdue, rows[2].owing) == (0, 0)
     assert 99 not in rows
+
+
+def test_overdue_periods_of_one_rule_and_group_read_as_one_line():
+    items = [
+        todo_item(verdict("unmet", p, org_id=11), AS_OF, group="第一党小组") for p in ("2025-02", "2025-01")
+    ]
+    items.append(todo_item(verdict("unmet", "2025-01", org_id=12), AS_OF, group="第二党小组"))
+    merged = merge_overdue(items)
+    assert [(i.text, i.group, i.period, i.periods) for i in merged] == [
+        ("主题党日：2025年1月、2月，共2期未达标", "第一党小组", "2025", 2),
+        ("2025年1月主题党日：尚差1次", "第二党小组", "2025-01", 1),
+    ]

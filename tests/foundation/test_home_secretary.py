@@ -36,13 +36,17 @@ def section(page: str, id_: str) -> str:
 def test_overdue_lists_past_unmet_periods_until_made_up(world, client_for, today):
     todo = section(home(client_for, "secretary_a"), "compliance-todo")
     assert "逾期未补" in todo
-    assert "2025年2月党小组会：尚差1次" in todo and "（第一党小组）" in todo
-    assert "/compliance/org/BRA/group_meeting/?period=2025-02" in todo
-    assert "2025年1月主题党日：尚差1次" in todo
-    # made up late (补录) for the first group: its February no longer shows, the second group's still does
+    # one line per rule and 党小组, linked to the rule's year
+    first = '党小组会：2025年1月、2月，共2期未达标</a> <span class="muted small">（第一党小组）'
+    assert first in todo and "/compliance/org/BRA/group_meeting/?period=2025" in todo
+    assert "主题党日：2025年1月、2月，共2期未达标" in todo
+    # made up late (补录) for the first group's February: its January alone is left
     held(world.group_a1, "group_meeting", dt.date(2025, 2, 26))
     todo = section(home(client_for, "secretary_a"), "compliance-todo")
-    assert todo.count("2025年2月党小组会：尚差1次") == 1 and "（第二党小组）" in todo
+    assert first not in todo
+    assert '2025年1月党小组会：尚差1次</a> <span class="muted small">（第一党小组）' in todo
+    assert "/compliance/org/BRA/group_meeting/?period=2025-01" in todo
+    assert '党小组会：2025年1月、2月，共2期未达标</a> <span class="muted small">（第二党小组）' in todo
 
 
 def test_due_this_period_with_days_left(world, client_for, today):
@@ -108,7 +112,7 @@ def test_a_secretary_of_two_branches_sees_both(world, client_for, today):
 def test_a_group_leader_sees_their_group_only_without_branch_links(world, client_for, today):
     page = home(client_for, "group_leader_a")
     todo = section(page, "compliance-todo")
-    assert "2025年2月党小组会：尚差1次" in todo and "（第二党小组）" in todo
+    assert "（第二党小组）" in todo and "党小组会：2025年1月、2月，共2期未达标" in todo
     assert "第一党小组" not in todo and "支部党员大会" not in todo and "/compliance/" not in todo
     assert 'id="home-leaves"' not in page and 'id="town-summary"' not in page
 
