@@ -390,8 +390,10 @@ def member_home(member_id: int, now: dt.datetime) -> MemberHome:
 def org_kinds(access, own_org_id: int | None = None) -> dict:
     """{path: kind} of the organisations the user runs or reads, {"_groups": {id: path}} of the 党小组
     they lead and {"_name": name} of their own organisation: one query."""
-    q = Q(path__in=access.view) | Q(pk__in=access.lead_groups) | Q(pk=own_org_id)
     out: dict = {"_groups": {}, "_name": ""}
+    if not (access.view or access.lead_groups or own_org_id):
+        return out
+    q = Q(path__in=access.view) | Q(pk__in=access.lead_groups) | Q(pk=own_org_id)
     for pk, path, kind, name in Organisation.objects.filter(q).values_list("pk", "path", "kind", "name"):
         out[path] = kind
         if pk in access.lead_groups:
