@@ -261,10 +261,15 @@ def _runs_one_branch(path: str, kinds: dict) -> bool:
     return kinds.get(path) == OrgKind.BRANCH
 
 
-def branch_home(access, as_of: dt.date, kinds: dict) -> dict:
+def _run(access, kinds: dict) -> tuple[str, ...]:
+    """The paths of the branches the user runs themself (not a 党总支 or the town as a whole)."""
+    return tuple(p for p in access.manage if _runs_one_branch(p, kinds))
+
+
+def branch_home(access, as_of: dt.date, kinds: dict, leaves: list) -> dict:
     """The to-do of the branches the user runs (a 书记/组织委员) and of the 党小组 they lead (under its
-    branch's name, without links to the branch's pages)."""
-    run = tuple(p for p in access.manage if _runs_one_branch(p, kinds))
+    branch's name, without links to the branch's pages), with the `leaves` they decide."""
+    run = _run(access, kinds)
     groups = kinds["_groups"]
     led = {pk for pk, path in groups.items() if not any(path.startswith(p) for p in run)}
     if not run and not led:
@@ -282,17 +287,7 @@ def branch_home(access, as_of: dt.date, kinds: dict) -> dict:
     context: dict = {"todos": todos, "manage": bool(run)}
     if run:
         scope = Activity.objects.filter(access.org_q("org__", paths=run))
-        now = timezone.now()
-        context["leaves"] = list(
-            Attendance.objects.filter(
-                leave_state=LeaveState.ASKED,
-                activity__status=Status.PLANNED,
-                activity__planned_end__gte=now,
-                activity__in=scope,
-            )
-            .select_related("activity", "member")
-            .order_by("activity__planned_start", "leave_asked_at")
-        )
+        context["leaves"] = leaves
         context["week"] = list(
             scope.filter(
                 status=Status.PLANNED, date__gte=as_of, date__lt=as_of + dt.timedelta(days=WEEK_DAYS)
@@ -335,23 +330,46 @@ class MemberHome:
     campaigns: list  # Participant rows of open campaigns, annotated with what is open
 
 
-def member_home(member_id: int, now: dt.datetime) -> MemberHome:
-    today = timezone.localdate(now)
-    rows = list(
-        Attendance.objects.filter(member_id=member_id)
-        .filter(
-            Q(
-                activity__date__gte=today - dt.timedelta(days=1),
-                activity__date__lte=today + dt.timedelta(days=MEMBER_DAYS_AHEAD),
-            )
-            & ~Q(activity__status=Status.CANCELLED)
-            | Q(makeup__isnull=False, makeup__done_at__isnull=True)
-        )
-        .select_related("activity__org", "makeup")
-        .order_by("activity__planned_start")
+def _mine_q(member_id: int, today: dt.date) -> Q:
+    """The member's attendance rows the home shows: activities from yesterday to a month ahead (not
+    cancelled), and any with 补学 not yet done."""
+    ahead = Q(
+        activity__date__gte=today - dt.timedelta(days=1),
+        activity__date__lte=today + dt.timedelta(days=MEMBER_DAYS_AHEAD),
+    ) & ~Q(activity__status=Status.CANCELLED)
+    return Q(member_id=member_id) & (ahead | Q(makeup__isnull=False, makeup__done_at__isnull=True))
+
+
+def _leaves_q(access, run: tuple[str, ...], now: dt.datetime) -> Q:
+    """Leave requests waiting for a decision, of activities still ahead in the branches in `run`."""
+    return Q(
+        leave_state=LeaveState.ASKED, activity__status=Status.PLANNED, activity__planned_end__gte=now
+    ) & Q(access.org_q("activity__org__", paths=run))
+
+
+def attendance_rows(access, run: tuple[str, ...], now: dt.datetime) -> list[Attendance]:
+    """One query for both the member's own rows and the leave requests they decide."""
+    q = Q(pk__in=[])
+    if run:
+        q |= _leaves_q(access, run, now)
+    if access.member_id:
+        q |= _mine_q(access.member_id, timezone.localdate(now))
+    if not (run or access.member_id):
+        return []
+    return list(
+        Attendance.objects.filter(q)
+        .select_related("activity__org", "member", "makeup")
+        .order_by("activity__planned_start", "leave_asked_at", "id")
     )
+
+
+def member_home(member_id: int, now: dt.datetime, rows: list[Attendance]) -> MemberHome:
+    """From `attendance_rows`: the member's sign-ins open now, coming activities and 补学."""
+    today = timezone.localdate(now)
     signin, coming, makeups = [], [], []
     for row in rows:
+        if row.member_id != member_id:
+            continue
         activity = row.activity
         if activity.status != Status.CANCELLED and activity.date >= today - dt.timedelta(days=1):
             opens, closes = meetings.signin_window(activity)
@@ -360,6 +378,7 @@ def member_home(member_id: int, now: dt.datetime) -> MemberHome:
             elif (
                 activity.status == Status.PLANNED
                 and activity.end >= now
+                and activity.date <= today + dt.timedelta(days=MEMBER_DAYS_AHEAD)
                 and (row.expected or row.leave_state)
             ):
                 coming.append(row)
@@ -408,10 +427,20 @@ def home_context(access, own_org_id: int | None = None, now: dt.datetime | None 
     as_of = timezone.localdate(now)
     kinds = org_kinds(access, own_org_id)
     context: dict = {"as_of": as_of, "own_org": kinds["_name"]}
-    context.update(branch_home(access, as_of, kinds))
+    run = _run(access, kinds)
+    rows = attendance_rows(access, run, now)
+    leaves = [
+        r
+        for r in rows
+        if r.leave_state == LeaveState.ASKED
+        and r.activity.status == Status.PLANNED
+        and r.activity.planned_end >= now
+        and any(r.activity.org.path.startswith(p) for p in run)
+    ]
+    context.update(branch_home(access, as_of, kinds, leaves))
     # Those who see more than one branch: the office, 上级党委, a 党总支's or the town's 书记, an instructor.
     wide = tuple(p for p in access.view if not _runs_one_branch(p, kinds) or p not in access.manage)
     context["summary"] = summary_home(access, as_of, wide, kinds)
     if access.member_id:
-        context["mine"] = member_home(access.member_id, now)
+        context["mine"] = member_home(access.member_id, now, rows)
     return context

@@ -82,3 +82,21 @@ def test_office_home_queries_do_not_grow_with_the_branches(world, client_for):
         )
     assert count() == before
     assert "8 / 8" in summary(client_for, "office")
+
+
+def test_instructor_home_queries_do_not_grow_with_the_branches_guided(world, client_for):
+    def count() -> int:
+        client = client_for("instructor_a")
+        with CaptureQueriesContext(connection) as ctx:
+            client.get("/")
+        return len(ctx.captured_queries)
+
+    appoint(world.members_b[4], world.branch_b, PositionTitle.INSTRUCTOR)
+    before = count()
+    for i in range(5):
+        branch = OrgFactory(
+            code=f"NEW{i}", name=f"新支部{i}", parent=world.town, category=OrgCategory.VILLAGE
+        )
+        appoint(world.members_b[4], branch, PositionTitle.INSTRUCTOR)
+    assert count() == before
+    assert "7 / 7" in summary(client_for, "instructor_a")
