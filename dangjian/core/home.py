@@ -275,7 +275,7 @@ def branch_home(access, as_of: dt.date, kinds: dict, leaves: list) -> dict:
     if not run and not led:
         return {}
     ran = {_id(p) for p in run}
-    found, parent_of, names, kept = _verdicts(
+    found, parent_of, names, _ = _verdicts(
         run + tuple(groups[pk].rsplit("/", 2)[0] + "/" for pk in led),  # a group's branch: for its name
         as_of,
         ran | led if led or len(run) > 1 else None,
