@@ -1,4 +1,6 @@
 """Reminders: a rule still owed a few days before its period ends, and 整改措施 past their due date.
+The town office's accounts (no member behind them) get the overdue 整改措施 and one daily digest of the
+deadlines.
 
 Written to the notification outbox (`notifications.outbox.post`), once per key: running
 `dangjian remind` twice a day, or again after a crash, never sends the same reminder twice.
