@@ -163,6 +163,7 @@ def _compute(user) -> Access:
     manage: set[str] = set()
     view: set[str] = set()
     lecture: set[int] = set()
+    guided: set[str] = set()
     groups: set[int] = set()
     if user.kind == user.Kind.OFFICE and user.scope_org_id:
         manage.add(user.scope_org.path)
@@ -174,13 +175,15 @@ def _compute(user) -> Access:
                 manage.add(position.org.path)
             elif position.title == PositionTitle.INSTRUCTOR:
                 view.add(position.org.path)
-                lecture.update(
-                    Organisation.objects.subtree(position.org)
-                    .exclude(kind=OrgKind.GROUP)
-                    .values_list("pk", flat=True)
-                )
+                guided.add(position.org.path)
             elif position.title == PositionTitle.GROUP_LEADER:
                 groups.add(position.org_id)
+        if guided:  # one query however many branches the instructor guides
+            lecture.update(
+                Organisation.objects.filter(Access(view=_outermost(guided)).org_q())
+                .exclude(kind=OrgKind.GROUP)
+                .values_list("pk", flat=True)
+            )
     return Access(
         manage=_outermost(manage),
         view=_outermost(view | manage),

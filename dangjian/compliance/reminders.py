@@ -1,4 +1,6 @@
 """Reminders: a rule still owed a few days before its period ends, and 整改措施 past their due date.
+The town office's accounts (no member behind them) get the overdue 整改措施 and one daily digest of the
+deadlines.
 
 Written to the notification outbox (`notifications.outbox.post`), once per key: running
 `dangjian remind` twice a day, or again after a crash, never sends the same reminder twice.
@@ -14,6 +16,7 @@ from django.urls import reverse
 
 from dangjian.meetings.models import Rectification, RectificationStatus
 from dangjian.notifications.outbox import post
+from dangjian.notifications.services import office_accounts
 from dangjian.orgs.choices import MANAGING_TITLES, OrgKind, PositionTitle
 from dangjian.orgs.models import Organisation, Position
 
@@ -58,6 +61,8 @@ def remind(as_of: dt.date, days: int | None = None) -> Result:
         }
         people = _recipients(root, as_of)
         month = Period.of("month", as_of)
+        office = office_accounts(root)
+        owing: dict[str, int] = defaultdict(int)
         for v in facts.iter_verdicts(root, as_of.year, as_of, within=month):
             if v.status != IN_PROGRESS or not v.forecast or v.days_remaining > days:
                 continue
@@ -79,6 +84,7 @@ def remind(as_of: dt.date, days: int | None = None) -> Result:
             # A 党小组长 cannot read the branch's verdicts: their home page lists their group's to-do.
             result.deliveries += post(group_leaders - to, url=reverse("home") + "#compliance-todo", **message)
             result.deadlines += 1
+            owing[branch.name] += 1
         for item in (
             Rectification.objects.filter(status=RectificationStatus.OPEN, due_on__lt=as_of)
             .filter(Q(activity__org__path__startswith=root.path))
@@ -88,6 +94,7 @@ def remind(as_of: dt.date, days: int | None = None) -> Result:
             to = {item.owner_id} | people.get(org.pk, set())
             result.deliveries += post(
                 to,
+                accounts=office,
                 key=f"rectification:{item.pk}:overdue",
                 title=f"整改措施已逾期：{item.content}"[:200],
                 body=f"{org.name}{item.activity.date:%Y年%m月%d日}组织生活会的整改措施“{item.content}”"
@@ -96,4 +103,15 @@ def remind(as_of: dt.date, days: int | None = None) -> Result:
                 org=org,
             )
             result.overdue += 1
+        if owing and office:  # the office hears of the deadlines once a day, in one notice
+            names = sorted(owing)
+            result.deliveries += post(
+                (),
+                accounts=office,
+                key=f"compliance:deadlines:{root.code}:{as_of.isoformat()}",
+                title=f"{len(names)}个组织有{sum(owing.values())}项组织生活将在{days}天内到期",
+                body="、".join(f"{n}（{owing[n]}项）" for n in names[:30])
+                + ("等。" if len(names) > 30 else "。"),
+                url=reverse("compliance:dashboard") + f"?period={month.label}",
+            )
     return result

@@ -34,40 +34,6 @@ def todo(org: Organisation, as_of: dt.date) -> list[Verdict]:
     return forecasts(verdicts_for(org, as_of.year, as_of))
 
 
-@dataclass
-class BranchTodo:
-    code: str
-    name: str
-    items: list[Verdict]
-    linked: bool  # whether the reader may open the branch's verdict pages
-
-
-def todo_by_branch(roots: Iterable[Organisation], as_of: dt.date, linked: bool = True) -> list[BranchTodo]:
-    """What is still owed on `as_of` under each of `roots` (branches run by the reader, or a 党小组 they
-    lead), grouped by branch (a 党小组's items under its branch), soonest due first.
-
-    A fixed number of queries per root, whatever the number of branches under it."""
-    month = Period.of("month", as_of)
-    owed: dict[int, list[Verdict]] = defaultdict(list)
-    branch_of: dict[int, int] = {}
-
-    def keep(org) -> bool:
-        branch_of[org.id] = org.parent_id if org.kind == OrgKind.GROUP else org.id
-        return True
-
-    for root in roots:
-        found = facts.iter_verdicts(root, as_of.year, as_of, keep=keep, within=month)
-        for v in forecasts(found):
-            owed[branch_of[v.org_id]].append(v)
-    branches = Organisation.objects.filter(pk__in=[k for k, v in owed.items() if v]).values_list(
-        "pk", "code", "name"
-    )
-    return sorted(
-        (BranchTodo(code, name, forecasts(owed[pk]), linked) for pk, code, name in branches),
-        key=lambda t: t.code,
-    )
-
-
 def matrix_rules() -> list:
     """The rules shown as matrix columns: those with a frequency (items "按需" are never counted)."""
     return [i for i in rulebook.current().items.values() if i.frequency.period != "none"]

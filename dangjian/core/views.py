@@ -7,12 +7,16 @@ from django.views.decorators.cache import never_cache
 
 from dangjian.accounts.access import access_for
 
+from .home import home_context
+
 
 @login_required
 def home(request):
+    """What the user has to do, by role (see `home.py`)."""
     access = access_for(request.user)
     member = request.user.member if access.member_id else None
-    return render(request, "core/home.html", {"access": access, "member": member})
+    context = home_context(access, member.org_id if member else None)
+    return render(request, "core/home.html", {"access": access, "member": member, **context})
 
 
 @never_cache

@@ -561,7 +561,42 @@ def ask_leave(activity: Activity, member: Member, reason: str) -> Attendance:
         raise ValueError("您的请假已获批准，无需再次申请。")
     row.leave_reason, row.leave_state, row.leave_asked_at = reason, LeaveState.ASKED, timezone.now()
     row.save()
+    tell_leave_deciders(row, member)
     return row
+
+
+def leave_deciders(activity: Activity, asker_id: int) -> set[int]:
+    """Who decides a leave request (`rules.can_manage_activity`): the 书记, 副书记 and 组织委员 of the nearest
+    organisation at or above the activity that has any besides the asker (a 党小组's: its branch's)."""
+    ids = [int(i) for i in activity.org.path.strip("/").split("/")]
+    held: dict[int, set[int]] = {}
+    for org_id, member_id in (
+        Position.objects.current().managing().filter(org_id__in=ids).values_list("org_id", "member_id")
+    ):
+        held.setdefault(org_id, set()).add(member_id)
+    return next((held[i] - {asker_id} for i in reversed(ids) if held.get(i, set()) - {asker_id}), set())
+
+
+def tell_leave_deciders(row: Attendance, member: Member) -> int:
+    """The leave request, in the inbox (and e-mail) of whoever decides it; the office's when nobody above
+    the activity holds a post that does."""
+    from django.urls import reverse
+
+    from dangjian.notifications.outbox import post
+    from dangjian.notifications.services import office_accounts
+
+    activity = row.activity
+    deciders = leave_deciders(activity, member.pk)
+    start = timezone.localtime(activity.planned_start)
+    return post(
+        deciders,
+        accounts=() if deciders else office_accounts(activity.org),
+        key=f"leave:{row.pk}:{row.leave_asked_at:%Y%m%d%H%M%S}",
+        title=f"请假待审批：{member.name}（{activity.kind_name}“{activity.title}”）",
+        body=f"{member.name}申请不参加{start:%m月%d日 %H:%M}的{activity.kind_name}“{activity.title}”，"
+        f"事由：{row.leave_reason}。请在出勤页面批准或不批准。",
+        url=reverse("meetings:attendance", args=[activity.pk]),
+    )
 
 
 @transaction.atomic

@@ -3,9 +3,7 @@ import datetime as dt
 from ninja import Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from dangjian.accounts.access import access_for
-
-from .models import Notification
+from .services import inbox_of
 
 router = Router(tags=["通知"])
 
@@ -22,5 +20,5 @@ class NotificationOut(Schema):
 @router.get("/", response=list[NotificationOut], summary="我的通知")
 @paginate(LimitOffsetPagination)
 def my_notifications(request, unread: bool = False):
-    notices = Notification.objects.filter(recipient_id=access_for(request.user).member_id)
+    notices = inbox_of(request.user)
     return notices.filter(read_at__isnull=True) if unread else notices

@@ -3,10 +3,24 @@ from django.utils import timezone
 
 
 class Notification(models.Model):
-    """An in-app notice to a member (通知), e.g. an activity planned or a deadline coming."""
+    """An in-app notice (通知), e.g. an activity planned or a deadline coming: to a member, or to an account
+    that is no member (the town office's), whose inbox would otherwise stay empty."""
 
     recipient = models.ForeignKey(
-        "members.Member", verbose_name="接收人", on_delete=models.CASCADE, related_name="notifications"
+        "members.Member",
+        verbose_name="接收人",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    account = models.ForeignKey(
+        "accounts.User",
+        verbose_name="接收账号",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="notifications",
     )
     title = models.CharField("标题", max_length=200)
     body = models.TextField("内容", blank=True)
@@ -19,8 +33,19 @@ class Notification(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "通知"
         ordering = ["-created_at", "-id"]
-        constraints = [models.UniqueConstraint(fields=["recipient", "key"], name="notification_once_per_key")]
-        indexes = [models.Index(fields=["recipient", "read_at"])]
+        constraints = [
+            models.UniqueConstraint(fields=["recipient", "key"], name="notification_once_per_key"),
+            models.UniqueConstraint(
+                fields=["account", "key"],
+                condition=models.Q(account__isnull=False),
+                name="notification_once_per_account_key",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(recipient__isnull=True) ^ models.Q(account__isnull=True),
+                name="notification_to_member_or_account",
+            ),
+        ]
+        indexes = [models.Index(fields=["recipient", "read_at"]), models.Index(fields=["account", "read_at"])]
 
     def __str__(self) -> str:
         return self.title
@@ -80,6 +105,14 @@ class Delivery(models.Model):
         on_delete=models.CASCADE,
         related_name="deliveries",
     )
+    account = models.ForeignKey(
+        "accounts.User",
+        verbose_name="接收账号",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="deliveries",
+    )
     channel = models.ForeignKey(
         Channel, verbose_name="群机器人", null=True, blank=True, on_delete=models.CASCADE
     )
@@ -102,6 +135,11 @@ class Delivery(models.Model):
                 fields=["transport", "key", "recipient"],
                 condition=models.Q(channel__isnull=True),
                 name="delivery_once_per_recipient",
+            ),
+            models.UniqueConstraint(
+                fields=["transport", "key", "account"],
+                condition=models.Q(account__isnull=False),
+                name="delivery_once_per_account",
             ),
             models.UniqueConstraint(
                 fields=["key", "channel"],

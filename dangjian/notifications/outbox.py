@@ -38,32 +38,48 @@ def backoff(attempts: int) -> dt.timedelta:
 
 
 @transaction.atomic
-def post(recipients: Iterable, *, key: str, title: str, body: str = "", url: str = "", org=None) -> int:
+def post(
+    recipients: Iterable,
+    *,
+    key: str,
+    title: str,
+    body: str = "",
+    url: str = "",
+    org=None,
+    accounts: Iterable = (),
+) -> int:
     """Write one delivery per recipient and channel (in-app; e-mail where their account has an address;
-    every enabled group robot covering `org`), skipping those already written under `key`.
+    every enabled group robot covering `org`), skipping those already written under `key`. `accounts`:
+    accounts without a member (the town office's), reached in-app and by their e-mail.
 
     The worker is asked to send them once the transaction commits. Returns how many were written.
     """
     from dangjian.accounts.models import User
 
     ids = sorted({getattr(r, "pk", r) for r in recipients})
+    account_ids = sorted({getattr(a, "pk", a) for a in accounts})
     rows = [Delivery(transport=Delivery.Transport.INAPP, key=key, recipient_id=i) for i in ids]
-    emails = (
-        User.objects.filter(member_id__in=ids, is_active=True)
-        .exclude(email="")
-        .values_list("member_id", "email")
-    )
+    rows += [Delivery(transport=Delivery.Transport.INAPP, key=key, account_id=i) for i in account_ids]
+    active = User.objects.filter(is_active=True).exclude(email="")
+    emails = active.filter(member_id__in=ids).values_list("member_id", "email")
     rows += [
         Delivery(transport=Delivery.Transport.EMAIL, key=key, recipient_id=m, address=e) for m, e in emails
     ]
+    if account_ids:
+        emails = active.filter(pk__in=account_ids, member__isnull=True).values_list("pk", "email")
+        rows += [
+            Delivery(transport=Delivery.Transport.EMAIL, key=key, account_id=a, address=e) for a, e in emails
+        ]
     if org is not None:
         for channel in Channel.objects.filter(enabled=True).select_related("org"):
             if org.path.startswith(channel.org.path):
                 rows.append(Delivery(transport=channel.kind, key=key, channel=channel))
     for row in rows:
         row.title, row.body, row.url = title[:200], body, url
-    existing = set(Delivery.objects.filter(key=key).values_list("transport", "recipient_id", "channel_id"))
-    fresh = [r for r in rows if (r.transport, r.recipient_id, r.channel_id) not in existing]
+    existing = set(
+        Delivery.objects.filter(key=key).values_list("transport", "recipient_id", "account_id", "channel_id")
+    )
+    fresh = [r for r in rows if (r.transport, r.recipient_id, r.account_id, r.channel_id) not in existing]
     Delivery.objects.bulk_create(fresh, ignore_conflicts=True)
     if fresh:
         transaction.on_commit(enqueue_delivery)

@@ -44,7 +44,9 @@ class Transport:
 class InApp(Transport):
     def send(self) -> None:
         d = self.delivery
-        notify([d.recipient_id], key=d.key, title=d.title, body=d.body, url=d.url)
+        members = [d.recipient_id] if d.recipient_id else []
+        accounts = [d.account_id] if d.account_id else []
+        notify(members, accounts=accounts, key=d.key, title=d.title, body=d.body, url=d.url)
 
 
 class Email(Transport):

@@ -5,13 +5,11 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from dangjian.accounts.access import access_for
-
-from .models import Notification
+from .services import inbox_of
 
 
 def _mine(request):
-    return Notification.objects.filter(recipient_id=access_for(request.user).member_id)
+    return inbox_of(request.user)
 
 
 @login_required

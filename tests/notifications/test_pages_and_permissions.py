@@ -16,9 +16,22 @@ def mine(w, url="/meetings/"):
     return Notification.objects.get(key="test:1")
 
 
+def office_notice(w):
+    """A notice to the office's account (it has no member)."""
+    notify([], accounts=[w.user("office")], key="test:office", title="整改措施已逾期")
+    return Notification.objects.get(key="test:office")
+
+
 CASES = [
     Case("inbox", lambda w: "/notifications/", EVERYONE),
     Case("open own", lambda w: f"/notifications/{mine(w).pk}/open/", {"member_a"}, method="post", ok=(302,)),
+    Case(
+        "open the office's",
+        lambda w: f"/notifications/{office_notice(w).pk}/open/",
+        {"office"},
+        method="post",
+        ok=(302,),
+    ),
     Case("read all", lambda w: "/notifications/read-all/", EVERYONE, method="post", ok=(302,)),
     Case("api list", lambda w: "/api/notifications/", EVERYONE, api=True),
     Case("api unread", lambda w: "/api/notifications/?unread=true", EVERYONE, api=True),
