@@ -15,7 +15,7 @@ from dangjian.orgs.models import Organisation, Position
 from dangjian.rulebook import rulebook
 
 from .choices import Pairing, pairing_of
-from .coverage import Coverage, Stint, TalkFact, Term, coverage
+from .coverage import Coverage, Stint, TalkFact, Term, committee_rule, coverage
 from .models import Talk
 
 RULE_CODE = "heart_talk"
@@ -157,6 +157,7 @@ def coverages_for(
     ).values_list("pk", "org_id", "initiator_id", "partner_id", "talked_on"):
         talks[org_id].append(TalkFact(pk, a, b, on))
     minimum = heart_talk_rule().frequency.min
+    committee_minimum = committee_rule().minimum
     out = {}
     for org_id in ids:
         here = {s.member_id for s in stints[org_id]}
@@ -176,6 +177,8 @@ def coverages_for(
             talks[org_id],
             as_of=as_of or timezone.localdate(),
             minimum=minimum,
+            posts=[Term(m, name, first, last) for m, name, _t, first, last in posts[org_id]],
+            committee_minimum=committee_minimum,
         )
     return out
 
