@@ -117,8 +117,8 @@ def heart_talk_rule():
 
 
 def coverage_for(org: Organisation, year: int, as_of: dt.date | None = None) -> Coverage:
-    """The coverage of one branch in `year` up to `as_of` (default today)."""
-    return coverages_for(Organisation.objects.filter(pk=org.pk), year, as_of)[org.pk]
+    """The coverage of one branch in `year` up to `as_of` (default today), with the committee view."""
+    return coverages_for(Organisation.objects.filter(pk=org.pk), year, as_of, committee=True)[org.pk]
 
 
 class _Person(NamedTuple):
@@ -134,10 +134,11 @@ class _Person(NamedTuple):
 
 
 def coverages_for(
-    branches: QuerySet[Organisation], year: int, as_of: dt.date | None = None
+    branches: QuerySet[Organisation], year: int, as_of: dt.date | None = None, *, committee: bool = False
 ) -> dict[int, Coverage]:
     """The coverage of many branches at once, by branch id, in six queries whatever their number; each
-    member's time in a branch comes from `member_stints`."""
+    member's time in a branch comes from `member_stints`. The committee view only with `committee`
+    (the page asks for it; the compliance engine, reading a county, does not)."""
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
     ids = list(branches.values_list("pk", flat=True))
     in_branches = branches.values("pk")
@@ -177,7 +178,9 @@ def coverages_for(
             talks[org_id],
             as_of=as_of or timezone.localdate(),
             minimum=minimum,
-            posts=[Term(m, name, first, last) for m, name, _t, first, last in posts[org_id]],
+            posts=[Term(m, name, first, last) for m, name, _t, first, last in posts[org_id]]
+            if committee
+            else (),
             committee_minimum=committee_minimum,
         )
     return out
