@@ -5,6 +5,10 @@ from the models, tests build them by hand. For every organisation × rule × per
 or year, as the rule says) the engine says whether the rule is met, what counted and what did not
 (and why), which records are missing, and where the rule comes from.
 
+Met means held often enough *with* the records: an activity held without anyone recorded present,
+without a required record, or (主题党日) without one of its parts still counts as held, but if too few
+complete ones were held the period is `incomplete` (已开展·记录不全), not met.
+
 Pro rata (成立或撤销于年中): only whole months the organisation existed in count. A period with no
 such month is not applicable; otherwise the minimum is scaled by those months and rounded up, e.g.
 党课 at least 4 a year for a branch founded on 2025-04-10 (8 whole months, May-December):
