@@ -569,7 +569,16 @@ def _talk_verdict(org, item, period, rulebook, talk: TalkCoverage | None, as_of)
             "尚未谈话：" + "、".join(pending[:20]) + (f"等{len(pending)}人。" if len(pending) > 20 else "。")
         )
     verdict = _base(
-        org, item, period, rulebook, as_of, status=status, required=required, counted=done, reasons=reasons
+        org,
+        item,
+        period,
+        rulebook,
+        as_of,
+        status=status,
+        required=required,
+        counted=done,
+        complete=done,  # a talk held is a talk recorded
+        reasons=reasons,
     )
     if status == IN_PROGRESS:
         verdict.forecast = f"本年度书记还需与{len(pending)}名党员谈心谈话，剩余{verdict.days_remaining}天"
