@@ -10,14 +10,15 @@ from dangjian.accounts.access import access_for
 from dangjian.orgs.choices import OrgKind
 
 from . import services
-from .engine import Verdict
+from .engine import STATUS_LABELS, Status, Verdict
 from .periods import Period, check_year
 
 router = Router(tags=["合规检查"])
 
 
 class CellOut(Schema):
-    status: str
+    status: Status
+    status_label: str
     required: int
     counted: int
 
@@ -25,7 +26,8 @@ class CellOut(Schema):
 class RowOut(Schema):
     org: str
     org_name: str
-    rate: int | None
+    rate: int | None  # met of the periods over by `as_of` (met, incomplete or unmet), percent
+    incomplete: int  # periods over that were held with incomplete records
     cells: dict[str, CellOut]
 
 
@@ -90,8 +92,14 @@ def matrix(
                 "org": r.code,
                 "org_name": r.name,
                 "rate": r.rate,
+                "incomplete": r.tally.incomplete,
                 "cells": {
-                    k: {"status": c.status, "required": c.required, "counted": c.counted}
+                    k: {
+                        "status": c.status,
+                        "status_label": STATUS_LABELS[c.status],
+                        "required": c.required,
+                        "counted": c.counted,
+                    }
                     for k, c in r.cells.items()
                 },
             }

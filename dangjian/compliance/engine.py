@@ -5,6 +5,10 @@ from the models, tests build them by hand. For every organisation × rule × per
 or year, as the rule says) the engine says whether the rule is met, what counted and what did not
 (and why), which records are missing, and where the rule comes from.
 
+Met means held often enough *with* the records: an activity held without anyone recorded present,
+without a required record, or (主题党日) without one of its parts still counts as held, but if too few
+complete ones were held the period is `incomplete` (已开展·记录不全), not met.
+
 Pro rata (成立或撤销于年中): only whole months the organisation existed in count. A period with no
 such month is not applicable; otherwise the minimum is scaled by those months and rounded up, e.g.
 党课 at least 4 a year for a branch founded on 2025-04-10 (8 whole months, May-December):
@@ -17,16 +21,27 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
-from typing import NamedTuple
+from typing import Literal, NamedTuple
 
 from dangjian.rulebook.rulebook import Item, Rulebook
 
 from .periods import Period
 
 MET, UNMET, IN_PROGRESS, NOT_APPLICABLE = "met", "unmet", "in_progress", "not_applicable"
-STATUS_LABELS = {MET: "达标", UNMET: "未达标", IN_PROGRESS: "进行中", NOT_APPLICABLE: "不适用"}
+Status = Literal["met", "incomplete", "unmet", "in_progress", "not_applicable"]
+# Held as often as required, but without its attendance, required records or (主题党日) all its parts.
+INCOMPLETE = "incomplete"
+STATUS_LABELS = {
+    MET: "达标",
+    INCOMPLETE: "已开展·记录不全",
+    UNMET: "未达标",
+    IN_PROGRESS: "进行中",
+    NOT_APPLICABLE: "不适用",
+}
 # Worst first: a cell summarising several verdicts takes the worst of them.
-SEVERITY = {UNMET: 0, IN_PROGRESS: 1, MET: 2, NOT_APPLICABLE: 3}
+SEVERITY = {UNMET: 0, INCOMPLETE: 1, IN_PROGRESS: 2, MET: 3, NOT_APPLICABLE: 4}
+# What still owes something: a reminder or a to-do line while its period runs.
+OWING = frozenset({IN_PROGRESS, INCOMPLETE})
 
 
 @dataclass(frozen=True)
@@ -63,6 +78,8 @@ class ActivityFact:
     speaker_titles: frozenset[str] = frozenset()  # posts the speaker held in the organisation that day
     not_counted: str = ""  # why a record held is not counted (e.g. an evaluation not yet decided)
     url: str = ""  # its page, where it is not an activity (e.g. a 民主评议)
+    attended: int | None = None  # members recorded present or late; None where not applicable
+    parts: frozenset[str] | None = None  # the parts held (主题党日); None where the item has none
 
 
 @dataclass(frozen=True)
@@ -86,6 +103,8 @@ class ActivityNote:
     why: list[str] = field(default_factory=list)
     missing_records: list[str] = field(default_factory=list)
     url: str = ""
+    complete: bool = True  # attendance, required records and parts all there
+    missing_parts: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -97,9 +116,9 @@ class Verdict:
     org_id: int
     period: str
     period_kind: str
-    status: str
+    status: Status
     required: int
-    counted: int
+    counted: int  # held and counted, complete or not
     due: str
     days_remaining: int
     counted_activities: list[ActivityNote] = field(default_factory=list)
@@ -107,13 +126,14 @@ class Verdict:
     missing_records: list[str] = field(default_factory=list)
     reasons: list[str] = field(default_factory=list)
     forecast: str = ""
-    shortfall: str = ""  # what is still owed, in a sentence (unmet and running verdicts)
+    shortfall: str = ""  # what is still owed, in a sentence (unmet, incomplete and running verdicts)
     source: str = ""
     rules_version: str = ""
+    complete: int = 0  # of `counted`, those held with their attendance, records and parts
+    status_label: str = ""  # always the label of `status` (set here, so the API and the pages agree)
 
-    @property
-    def status_label(self) -> str:
-        return STATUS_LABELS[self.status]
+    def __post_init__(self) -> None:
+        self.status_label = STATUS_LABELS[self.status]
 
     @property
     def owed(self) -> int:
@@ -335,7 +355,8 @@ def _verdict(org, item, period, rulebook, facts, talk, as_of, evaluated, brief=F
         counted = [
             f for f in facts if period.start <= f.date <= period.end and f.date <= as_of and _counts(item, f)
         ]
-        status = _status(len(counted), required, period, as_of)
+        complete = sum(not any(_gaps(item, f, rulebook)) for f in counted)
+        status = _status(len(counted), complete, required, period, as_of)
         if _given_by_short(item, period, counted):
             status = _short_status(status, period, as_of)
         return Brief(item.code, org.id, period.label, period.kind, status, required, len(counted))
@@ -359,15 +380,26 @@ def _count_verdict(org, item, period, rulebook, facts, as_of, required, reasons)
             note.why.append(f"主讲人{fact.speaker or ''}不是{leaders}，不计入次数。")
         if fact.quorum_met is False:
             note.why.append("到会的有表决权党员未超过半数，会议表决无效。")
-        note.missing_records = _missing_records(item, fact, rulebook)
+        note.missing_records, note.missing_parts, absent = _gaps(item, fact, rulebook)
+        if absent:
+            note.why.append("没有登记任何出席人员（出勤记录为空或全部缺席、请假）。")
         if note.missing_records:
             note.why.append("缺少记录：" + "、".join(note.missing_records) + "。")
+        if note.missing_parts:
+            held = len(item.parts) - len(note.missing_parts)
+            note.why.append(
+                f"{item.name}应有{len(item.parts)}个环节，已开展{held}个，缺少："
+                + "、".join(note.missing_parts)
+                + "。"
+            )
+        note.complete = not (absent or note.missing_records or note.missing_parts)
         if fact.late_entry:
             note.why.append("该活动为补录。")
         (counted if note.counted else not_counted).append(note)
         if note.counted:
             missing.extend(m for m in note.missing_records if m not in missing)
-    status = _status(len(counted), required, period, as_of)
+    complete = sum(n.complete for n in counted)
+    status = _status(len(counted), complete, required, period, as_of)
     short = _given_by_short(item, period, [f for f in facts if f.id in {n.id for n in counted}])
     if short:
         status = _short_status(status, period, as_of)
@@ -380,6 +412,7 @@ def _count_verdict(org, item, period, rulebook, facts, as_of, required, reasons)
         status=status,
         required=required,
         counted=len(counted),
+        complete=complete,
         counted_activities=counted,
         not_counted=not_counted,
         missing_records=missing,
@@ -389,6 +422,12 @@ def _count_verdict(org, item, period, rulebook, facts, as_of, required, reasons)
         owed.append(f"{period.name}已结束，尚差{verdict.owed}次，未达标。")
     elif status == IN_PROGRESS and verdict.owed:
         owed.append(f"期间尚未结束（至{period.end:%Y年%m月%d日}），还需{verdict.owed}次。")
+    gaps = _what_is_missing(counted)
+    if status == INCOMPLETE:
+        owed.append(
+            f"已开展{len(counted)}次，其中出勤、记录和环节齐全的{complete}次，不足应开展的{required}次："
+            f"已开展·记录不全，请补齐{gaps}。"
+        )
     if short:
         given = item.given_by
         owed.append(
@@ -398,16 +437,37 @@ def _count_verdict(org, item, period, rulebook, facts, as_of, required, reasons)
         )
     verdict.reasons = reasons + _count_reasons(item, period, verdict, owed)
     verdict.shortfall = "".join(owed)
-    if status == IN_PROGRESS:
-        if verdict.owed:
-            owed, left = verdict.owed, verdict.days_remaining
-            verdict.forecast = f"{period.this_name}还需{item.verb}{item.name}{owed}次，剩余{left}天"
-        else:
+    if period.is_running(as_of):
+        left = verdict.days_remaining
+        if status == IN_PROGRESS and verdict.owed:
+            verdict.forecast = f"{period.this_name}还需{item.verb}{item.name}{verdict.owed}次，剩余{left}天"
+        elif status == IN_PROGRESS:
             who = _LEADER_NAMES.get(item.given_by.title, item.given_by.title)
+            verdict.forecast = f"{period.this_name}{who}还需{item.verb}{item.name}{short}次，剩余{left}天"
+        elif status == INCOMPLETE:
             verdict.forecast = (
-                f"{period.this_name}{who}还需{item.verb}{item.name}{short}次，剩余{verdict.days_remaining}天"
+                f"{period.this_name}的{item.name}已{item.verb}但记录不全，请补齐{gaps}，剩余{left}天"
             )
     return verdict
+
+
+def _gaps(item: Item, fact: ActivityFact, rulebook: Rulebook) -> tuple[list[str], list[str], bool]:
+    """What a held activity lacks: its required records, its parts (主题党日), and any attendance."""
+    parts = [] if fact.parts is None else [p for p in item.parts if p not in fact.parts]
+    return _missing_records(item, fact, rulebook), parts, fact.attended == 0
+
+
+def _what_is_missing(notes: list[ActivityNote]) -> str:
+    """The gaps of the incomplete activities, in a few words (for the to-do and the reminder)."""
+    found: list[str] = []
+    for note in notes:
+        if note.complete:
+            continue
+        if any(w.startswith("没有登记任何出席人员") for w in note.why) and "出勤登记" not in found:
+            found.append("出勤登记")
+        found.extend(m for m in note.missing_records if m not in found)
+        found.extend(f"{p}环节" for p in note.missing_parts if f"{p}环节" not in found)
+    return "、".join(found[:4]) + ("等" if len(found) > 4 else "")
 
 
 def _counts(item: Item, fact: ActivityFact) -> bool:
@@ -424,7 +484,7 @@ def _given_by_short(item: Item, period: Period, counted: list[ActivityFact]) -> 
 
 def _short_status(status: str, period: Period, as_of: dt.date) -> str:
     """Enough held, but not enough led by whom the rule names: not met (yet)."""
-    if status != MET:
+    if status not in (MET, INCOMPLETE):
         return status
     return IN_PROGRESS if period.is_running(as_of) else UNMET
 
@@ -443,9 +503,10 @@ def _missing_records(item: Item, fact: ActivityFact, rulebook: Rulebook) -> list
     return [rulebook.record_name(code) for code in item.records if code not in fact.records]
 
 
-def _status(counted: int, required: int, period: Period, as_of: dt.date) -> str:
+def _status(counted: int, complete: int, required: int, period: Period, as_of: dt.date) -> str:
+    """Met when enough were held with their records; held enough but not complete: incomplete."""
     if counted >= required:
-        return MET
+        return MET if complete >= required else INCOMPLETE
     return IN_PROGRESS if period.is_running(as_of) else UNMET
 
 
@@ -501,14 +562,23 @@ def _talk_verdict(org, item, period, rulebook, talk: TalkCoverage | None, as_of)
         return verdict
     pending = list(talk.missing)
     required, done = talk.expected, talk.expected - len(pending)
-    status = _status(done, required, period, as_of)
+    status = _status(done, done, required, period, as_of)
     reasons = [f"{rule}应谈{required}人，已谈{done}人。"]
     if pending:
         reasons.append(
             "尚未谈话：" + "、".join(pending[:20]) + (f"等{len(pending)}人。" if len(pending) > 20 else "。")
         )
     verdict = _base(
-        org, item, period, rulebook, as_of, status=status, required=required, counted=done, reasons=reasons
+        org,
+        item,
+        period,
+        rulebook,
+        as_of,
+        status=status,
+        required=required,
+        counted=done,
+        complete=done,  # a talk held is a talk recorded
+        reasons=reasons,
     )
     if status == IN_PROGRESS:
         verdict.forecast = f"本年度书记还需与{len(pending)}名党员谈心谈话，剩余{verdict.days_remaining}天"
@@ -525,5 +595,6 @@ def summarise(group: list[Verdict]) -> str:
 
 
 def forecasts(found: Iterable[Verdict]) -> list[Verdict]:
-    """Running periods with something still owed, soonest due first."""
-    return sorted((v for v in found if v.status == IN_PROGRESS and v.forecast), key=lambda v: (v.due, v.rule))
+    """Running periods with something still owed (held too few, or held without its records), soonest
+    due first."""
+    return sorted((v for v in found if v.status in OWING and v.forecast), key=lambda v: (v.due, v.rule))

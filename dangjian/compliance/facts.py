@@ -1,19 +1,23 @@
 """Loads the engine's plain facts from the models in a fixed number of queries, whatever the branch count.
 
-`stream(root, year, as_of)` walks the organisations under `root` in id order and yields, for each,
+`stream(root, year, as_of)` walks the organisations under `root` (one organisation, or several: the
+branches a 党建指导员 guides) in id order and yields, for each,
 its `OrgFacts`, its held activities of the year grouped by kind, and its 谈心谈话 coverage. The
 activity and record queries are read with server-side cursors ordered by organisation and merged
 as they come, so memory stays bounded by one organisation's activities, not the county's.
 
 What counts as a record present follows the meetings app (`services.record_checklist`): an
 uploaded or referenced record of that kind; the 签到表 is satisfied by recorded attendance, the
-会议记录 by minutes written in the page, the 整改措施 by rectification items. A 支部党员大会 lacks
-its quorum when any of its votes had no more than the rulebook's share of eligible members present.
+会议记录 by minutes written in the page, the 整改措施 by rectification items, and the 组织生活会's
+谈心谈话记录 by talks recorded as 组织生活会前谈话 in the talks app (each fact entered once). A
+支部党员大会 lacks its quorum when any of its votes had no more than the rulebook's share of eligible
+members present. Every activity says whether anyone was recorded present (出席 or 迟到), and a
+主题党日 which of its parts were held.
 """
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from django.db.models import (
@@ -30,11 +34,13 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.lookups import StartsWith
 from django.urls import reverse
 from django.utils import timezone
 
+from dangjian.accounts.access import Access
 from dangjian.evaluations.models import Ballot, Campaign, Decision, SelfEvaluation
-from dangjian.meetings.models import Activity, AgendaItem, Attendance, Record, Rectification
+from dangjian.meetings.models import Activity, AgendaItem, Attendance, AttendanceStatus, Record, Rectification
 from dangjian.meetings.models import Status as ActivityStatus
 from dangjian.members.choices import ACTIVE_STATUSES, Category
 from dangjian.members.models import Member
@@ -42,6 +48,7 @@ from dangjian.orgs import structure
 from dangjian.orgs.choices import OrgKind
 from dangjian.orgs.models import Organisation, Position
 from dangjian.rulebook import rulebook as rulebook_module
+from dangjian.talks.models import Talk
 from dangjian.talks.services import coverages_for
 
 from . import engine
@@ -51,6 +58,18 @@ CHUNK = 2000
 # Items not kept as activities that another module records: 民主评议党员 by the evaluations app.
 EVALUATION = "member_evaluation"
 EVALUATED_KINDS: frozenset[str] = frozenset({EVALUATION})
+# The record a talk recorded as 组织生活会前谈话 stands for.
+TALK_RECORDS = "talk_records"
+
+
+Root = Organisation | Sequence[Organisation]
+
+
+def under(root: Root, prefix: str = "") -> Q:
+    """Rows whose organisation (reached through `prefix`) lies under `root`: one organisation's subtree,
+    or the union of several, in one filter (the access module's, which stays shallow for many roots)."""
+    roots = [root] if isinstance(root, Organisation) else list(root)
+    return Access(view=tuple(r.path for r in roots)).org_q(prefix)
 
 
 @dataclass
@@ -60,18 +79,16 @@ class OrgBundle:
     talk: TalkCoverage | None
 
 
-def org_facts(root: Organisation) -> list[OrgFacts]:
+def org_facts(root: Root) -> list[OrgFacts]:
     """Branches and 党小组 under `root` (itself included), with committee and group counts: two queries."""
     rows = list(
-        Organisation.objects.subtree(root)
+        Organisation.objects.filter(under(root))
         .filter(kind__in=(OrgKind.BRANCH, OrgKind.GROUP, OrgKind.GENERAL_BRANCH))
         .values("id", "code", "name", "kind", "parent_id", "category", "founded_on", "dissolved_on")
         .order_by("id")
     )
     full = dict(
-        Member.objects.filter(
-            org__path__startswith=root.path, status__in=ACTIVE_STATUSES, category=Category.FULL
-        )
+        Member.objects.filter(under(root, "org__"), status__in=ACTIVE_STATUSES, category=Category.FULL)
         .values_list("org_id")
         .annotate(n=Count("id"))
         .values_list("org_id", "n")
@@ -109,11 +126,10 @@ def entered_by(as_of: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time()))
 
 
-def _held(root: Organisation, year: int, as_of: dt.date, prefix: str = "") -> Q:
+def _held(root: Root, year: int, as_of: dt.date, prefix: str = "") -> Q:
     """Activities held under `root` in `year` up to `as_of` and entered by then (reached through `prefix`)."""
-    return Q(
+    return under(root, f"{prefix}org__") & Q(
         **{
-            f"{prefix}org__path__startswith": root.path,
             f"{prefix}status": ActivityStatus.HELD,
             f"{prefix}date__gte": dt.date(year, 1, 1),
             f"{prefix}date__lte": min(as_of, dt.date(year, 12, 31)),
@@ -131,7 +147,7 @@ def _led_by() -> dict[str, str]:
     return {i.code: i.given_by.title for i in rulebook_module.current().activity_items() if i.given_by}
 
 
-def activity_rows(root: Organisation, year: int, as_of: dt.date):
+def activity_rows(root: Root, year: int, as_of: dt.date):
     """Held activities of the year up to `as_of`, ordered by organisation: one query, streamed."""
     book = rulebook_module.current()
     # Whether the speaker held the post the rule names in the organisation on the day.
@@ -149,6 +165,27 @@ def activity_rows(root: Organisation, year: int, as_of: dt.date):
                 ),
             )
             for kind, title in _led_by().items()
+        ],
+        default=Value(False),
+        output_field=BooleanField(),
+    )
+    # A speaker holding a `leaders_above` post above the branch (党总支 or 镇党委 书记, 党建指导员) on the
+    # day is allowed, whatever was stored when the lecture was saved under an older rulebook.
+    from_above = Case(
+        *[
+            When(
+                kind=item.code,
+                then=Exists(
+                    Position.objects.filter(
+                        StartsWith(OuterRef("org__path"), F("org__path")),
+                        member=OuterRef("speaker"),
+                        title__in=item.leaders_above,
+                        started_on__lte=OuterRef("date"),
+                    ).filter(Q(ended_on__isnull=True) | Q(ended_on__gte=OuterRef("date")))
+                ),
+            )
+            for item in book.activity_items()
+            if item.leaders_above
         ],
         default=Value(False),
         output_field=BooleanField(),
@@ -175,9 +212,15 @@ def activity_rows(root: Organisation, year: int, as_of: dt.date):
             has_rectification=_only_for(
                 needing("rectification"), Exists(Rectification.objects.filter(activity=OuterRef("pk")))
             ),
+            attended=Exists(
+                Attendance.objects.filter(
+                    activity=OuterRef("pk"), status__in=(AttendanceStatus.PRESENT, AttendanceStatus.LATE)
+                )
+            ),
             voted=_only_for(quorum_kinds, Exists(AgendaItem.objects.filter(activity=OuterRef("pk")))),
             short=_only_for(quorum_kinds, Exists(short)),
             led=led_by,
+            from_above=from_above,
         )
         .order_by("org_id", "id")
         .values_list(
@@ -195,12 +238,15 @@ def activity_rows(root: Organisation, year: int, as_of: dt.date):
             "voted",
             "short",
             "led",
+            "attended",
+            "parts",
+            "from_above",
         )
         .iterator(chunk_size=CHUNK)
     )
 
 
-def record_rows(root: Organisation, year: int, as_of: dt.date):
+def record_rows(root: Root, year: int, as_of: dt.date):
     """(org id, activity id, record kind) of the same activities, in the same order: one query, streamed."""
     return (
         Record.objects.filter(_held(root, year, as_of, "activity__"), uploaded_at__lt=entered_by(as_of))
@@ -211,7 +257,33 @@ def record_rows(root: Organisation, year: int, as_of: dt.date):
     )
 
 
-def _fact(row, kinds: set[str], led_by: dict[str, str]) -> ActivityFact:
+def review_talks(root: Root, year: int, as_of: dt.date) -> dict[int, list[tuple[int, dt.date]]]:
+    """(review year, date) of the talks recorded as 组织生活会前谈话 that may prepare a 组织生活会 held in
+    `year` (one of that year or the year before), by branch: one query."""
+    rows = (
+        Talk.objects.filter(
+            under(root, "org__"),
+            before_review_year__in=(year - 1, year),
+            talked_on__lte=as_of,
+            created_at__lt=entered_by(as_of),
+        )
+        .order_by()
+        .values_list("org_id", "before_review_year", "talked_on")
+    )
+    out: dict[int, list[tuple[int, dt.date]]] = defaultdict(list)
+    for org_id, review_year, on in rows:
+        out[org_id].append((review_year, on))
+    return out
+
+
+def _prepared_by_talks(day: dt.date, talks: list[tuple[int, dt.date]]) -> bool:
+    """Whether a 组织生活会 on `day` had its 会前谈话: a talk on or before it, recorded for the review of
+    that year or the year before (a year's 组织生活会 is held at its end or early in the next)."""
+    return any(on <= day and day.year in (review_year, review_year + 1) for review_year, on in talks)
+
+
+def _fact(row, kinds: set[str], led_by: dict[str, str], talks=(), needs=None) -> ActivityFact:
+    """One activity's facts; `needs` gives each kind's (parts, record kinds) from the rulebook."""
     (
         pk,
         org_id,
@@ -227,6 +299,9 @@ def _fact(row, kinds: set[str], led_by: dict[str, str]) -> ActivityFact:
         voted,
         short,
         led,
+        attended,
+        parts,
+        from_above,
     ) = row
     if minutes:
         kinds.add("minutes")
@@ -234,6 +309,9 @@ def _fact(row, kinds: set[str], led_by: dict[str, str]) -> ActivityFact:
         kinds.add("sign_in_sheet")
     if rectification:
         kinds.add("rectification")
+    item_parts, item_records = (needs or {}).get(kind, ((), frozenset()))
+    if talks and TALK_RECORDS in item_records and _prepared_by_talks(day, talks):
+        kinds.add(TALK_RECORDS)
     return ActivityFact(
         id=pk,
         org_id=org_id,
@@ -242,14 +320,16 @@ def _fact(row, kinds: set[str], led_by: dict[str, str]) -> ActivityFact:
         title=title,
         records=frozenset(kinds),
         speaker=speaker or "",
-        speaker_allowed=allowed,
+        speaker_allowed=True if from_above else allowed,
         quorum_met=(not short) if voted else None,
         late_entry=late,
         speaker_titles=frozenset({led_by[kind]}) if led else frozenset(),
+        attended=bool(attended),
+        parts=frozenset(p for p in parts or () if isinstance(p, str)) if item_parts else None,
     )
 
 
-def evaluation_facts(root: Organisation, year: int, as_of: dt.date) -> dict[int, list[ActivityFact]]:
+def evaluation_facts(root: Root, year: int, as_of: dt.date) -> dict[int, list[ActivityFact]]:
     """民主评议党员 of `year` under `root` from the evaluations app, by branch: one query.
 
     A campaign counts once its organisation's decision (组织评定) was finalised by `as_of`; one still
@@ -260,7 +340,7 @@ def evaluation_facts(root: Organisation, year: int, as_of: dt.date) -> dict[int,
     statuses = dict(Campaign.Status.choices)
     out: dict[int, list[ActivityFact]] = defaultdict(list)
     rows = (
-        Campaign.objects.filter(org__path__startswith=root.path, year=year, created_at__lt=entered_by(as_of))
+        Campaign.objects.filter(under(root, "org__"), year=year, created_at__lt=entered_by(as_of))
         .annotate(
             decided_on=Subquery(
                 Decision.objects.filter(campaign=OuterRef("pk"))
@@ -297,11 +377,11 @@ def evaluation_facts(root: Organisation, year: int, as_of: dt.date) -> dict[int,
     return out
 
 
-def talk_coverages(root: Organisation, year: int, as_of: dt.date) -> dict[int, TalkCoverage]:
+def talk_coverages(root: Root, year: int, as_of: dt.date) -> dict[int, TalkCoverage]:
     """谈心谈话 coverage of every branch under `root`, by the talks app's `coverages_for` (six queries)."""
     if as_of < dt.date(year, 1, 1):
         return {}
-    branches = Organisation.objects.subtree(root).filter(kind=OrgKind.BRANCH)
+    branches = Organisation.objects.filter(under(root), kind=OrgKind.BRANCH)
     return {
         org_id: TalkCoverage(
             org_id,
@@ -314,13 +394,20 @@ def talk_coverages(root: Organisation, year: int, as_of: dt.date) -> dict[int, T
     }
 
 
-def stream(root: Organisation, year: int, as_of: dt.date) -> Iterator[OrgBundle]:
+def _all_records(item) -> frozenset[str]:
+    return frozenset(item.records) | {r for stage in item.stages for r in stage.records}
+
+
+def stream(root: Root, year: int, as_of: dt.date) -> Iterator[OrgBundle]:
     """Each organisation under `root` with its facts, in id order; a fixed number of queries in all."""
     orgs = org_facts(root)
     talks = talk_coverages(root, year, as_of)
     evaluations = evaluation_facts(root, year, as_of)
     activities = activity_rows(root, year, as_of)
     records = record_rows(root, year, as_of)
+    talks_before = review_talks(root, year, as_of)
+    book = rulebook_module.current()
+    needs = {i.code: (i.parts, _all_records(i)) for i in book.activity_items()}
     led_by = _led_by()
     pending_activity = next(activities, None)
     pending_record = next(records, None)
@@ -333,7 +420,13 @@ def stream(root: Organisation, year: int, as_of: dt.date) -> Iterator[OrgBundle]
         grouped: dict[tuple[int, str], list[ActivityFact]] = defaultdict(list)
         while pending_activity is not None and pending_activity[1] <= org.id:
             if pending_activity[1] == org.id:
-                fact = _fact(pending_activity, kinds_by_activity.get(pending_activity[0], set()), led_by)
+                fact = _fact(
+                    pending_activity,
+                    kinds_by_activity.get(pending_activity[0], set()),
+                    led_by,
+                    talks_before.get(org.id, ()),
+                    needs,
+                )
                 grouped[org.id, fact.kind].append(fact)
             pending_activity = next(activities, None)
         if org.id in evaluations:
@@ -341,7 +434,7 @@ def stream(root: Organisation, year: int, as_of: dt.date) -> Iterator[OrgBundle]
         yield OrgBundle(org, grouped, talks.get(org.id))
 
 
-def iter_verdicts(root: Organisation, year: int, as_of: dt.date, *, keep=None, book=None, **options):
+def iter_verdicts(root: Root, year: int, as_of: dt.date, *, keep=None, book=None, **options):
     """Verdicts of every organisation under `root` for `year`, streamed organisation by organisation.
 
     `keep(org_facts)` may leave organisations out; `options` go to `engine.evaluate` (`within`, `rules`,

@@ -1,6 +1,6 @@
-"""Reminders: a rule still owed a few days before its period ends, and 整改措施 past their due date.
-The town office's accounts (no member behind them) get the overdue 整改措施 and one daily digest of the
-deadlines.
+"""Reminders: a rule still owed a few days before its period ends (too few held, or held without its
+attendance, records or parts: 已开展·记录不全), and 整改措施 past their due date. The town office's accounts
+(no member behind them) get the overdue 整改措施 and one daily digest of the deadlines.
 
 Written to the notification outbox (`notifications.outbox.post`), once per key: running
 `dangjian remind` twice a day, or again after a crash, never sends the same reminder twice.
@@ -21,7 +21,7 @@ from dangjian.orgs.choices import MANAGING_TITLES, OrgKind, PositionTitle
 from dangjian.orgs.models import Organisation, Position
 
 from . import facts
-from .engine import IN_PROGRESS
+from .engine import INCOMPLETE, OWING
 from .periods import Period
 
 DEFAULT_DAYS = 7
@@ -64,7 +64,7 @@ def remind(as_of: dt.date, days: int | None = None) -> Result:
         office = office_accounts(root)
         owing: dict[str, int] = defaultdict(int)
         for v in facts.iter_verdicts(root, as_of.year, as_of, within=month):
-            if v.status != IN_PROGRESS or not v.forecast or v.days_remaining > days:
+            if v.status not in OWING or not v.forecast or v.days_remaining > days:
                 continue
             org = orgs[v.org_id]
             # Who runs the organisation itself; for a 党小组 also its branch's leaders, never those above.
@@ -74,7 +74,9 @@ def remind(as_of: dt.date, days: int | None = None) -> Result:
                 branch = orgs.get(org.parent_id, org)
                 group_leaders, to = to, people.get(branch.pk, set())
             message = {
-                "key": f"compliance:{v.org}:{v.rule}:{v.period}",
+                # Held without its records is told apart from not held: both may be reminded.
+                "key": f"compliance:{v.org}:{v.rule}:{v.period}"
+                + (":incomplete" if v.status == INCOMPLETE else ""),
                 "title": f"{v.org_name}：{v.forecast}",
                 "body": v.shortfall,
                 "org": org,

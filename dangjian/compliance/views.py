@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
 from dangjian.accounts.access import access_for
@@ -11,8 +12,8 @@ from dangjian.core import xlsx
 from dangjian.orgs.choices import OrgCategory, OrgKind
 from dangjian.rulebook import rulebook
 
-from . import services
-from .engine import STATUS_LABELS
+from . import facts, services
+from .engine import INCOMPLETE, MET, STATUS_LABELS, UNMET
 from .periods import Period, check_year
 
 
@@ -37,14 +38,25 @@ def _year_and_period(request) -> tuple[int, Period, dt.date]:
     return year, period, as_of
 
 
-def _root(request, orgs):
+def _roots(request, orgs) -> list:
+    """The organisation asked for, or else the outermost of those the reader may see: the town for the
+    office, every branch a 党建指导员 guides (each its own subtree), not merely the first of them."""
     code = request.GET.get("org")
     if code:
-        return get_object_or_404(orgs, code=code)
-    roots = [o for o in orgs.exclude(kind=OrgKind.GROUP).order_by("path")]
+        return [get_object_or_404(orgs, code=code)]
+    roots = list(
+        orgs.filter(path__in=access_for(request.user).view).exclude(kind=OrgKind.GROUP).order_by("path")
+    )
     if not roots:
         raise Http404
-    return roots[0]
+    return roots
+
+
+def _scope_name(roots) -> str:
+    if len(roots) == 1:
+        return roots[0].name
+    names = "、".join(r.name for r in roots[:2])
+    return f"{names}等{len(roots)}个党组织" if len(roots) > 2 else names
 
 
 @login_required
@@ -52,32 +64,36 @@ def dashboard(request):
     """The town dashboard: branches × rules for a year, quarter or month."""
     orgs = _readable_orgs(request)
     year, period, as_of = _year_and_period(request)
-    root = _root(request, orgs)
-    generals = orgs.filter(kind=OrgKind.GENERAL_BRANCH, path__startswith=root.path).order_by("code")
+    roots = _roots(request, orgs)
+    name = _scope_name(roots)
+    generals = orgs.filter(facts.under(roots), kind=OrgKind.GENERAL_BRANCH).order_by("code")
     general = generals.filter(code=request.GET.get("general")).first() if request.GET.get("general") else None
     category = request.GET.get("category", "")
     if category not in OrgCategory.values:
         category = ""
     m = services.matrix(
-        root, year, as_of, period, general_id=general.pk if general else None, category=category
+        roots, year, as_of, period, general_id=general.pk if general else None, category=category
     )
     if request.GET.get("format") == "xlsx":
         headers, rows = services.matrix_sheet(m)
-        content = xlsx.workbook_bytes("组织生活合规矩阵", headers, rows, org=root.name, period=period.name)
-        return xlsx.download(f"合规矩阵-{root.name}-{period.label}.xlsx", content)
+        content = xlsx.workbook_bytes("组织生活合规矩阵", headers, rows, org=name, period=period.name)
+        return xlsx.download(f"合规矩阵-{name}-{period.label}.xlsx", content)
     periods = [Period(year, 1, "year"), *Period.of_year("quarter", year), *Period.of_year("month", year)]
+    ranked = len(m.rows) > 1  # one branch has nobody to be ranked against
     charts = {
         "months": m.month_rates(),
-        "rules": m.rule_rates(),
-        "ranking": [(r.name, r.rate) for r in m.ranking()[:15]],
-        "bottom": [(r.name, r.rate) for r in m.ranking()[-15:][::-1]],  # the worst first
+        "rules": m.rule_shares(),
+        "labels": STATUS_LABELS,
+        "ranking": [(r.name, r.rate) for r in m.ranking()[:15]] if ranked else [],
+        "bottom": [(r.name, r.rate) for r in m.ranking()[-15:][::-1]] if ranked else [],  # the worst first
     }
     return render(
         request,
         "compliance/dashboard.html",
         {
             "m": m,
-            "root": root,
+            "scope_name": name,
+            "ranked": ranked,
             "period": period,
             "periods": periods,
             "year": year,
@@ -88,7 +104,6 @@ def dashboard(request):
             "categories": OrgCategory.choices,
             "category": category,
             "charts": charts,
-            "labels": STATUS_LABELS,
             "query": request.GET.urlencode(),
         },
     )
@@ -100,6 +115,9 @@ def org_page(request, code: str):
     org = get_object_or_404(_readable_orgs(request).exclude(kind=OrgKind.GROUP), code=code)
     year, period, as_of = _year_and_period(request)
     verdicts = services.verdicts_for(org, year, as_of, within=period)
+    only_open = request.GET.get("open") == "1"  # 只看未达标/进行中
+    applicable = [v for v in verdicts if v.status != "not_applicable"]
+    met = [v for v in applicable if v.status == MET]
     history = []
     for past in range(as_of.year - 1, as_of.year - 4, -1):
         if past < org.founded_on.year:
@@ -108,8 +126,9 @@ def org_page(request, code: str):
         history.append(
             {
                 "year": past,
-                "met": sum(v.status == "met" for v in found),
-                "unmet": [v for v in found if v.status == "unmet"],
+                "met": sum(v.status == MET for v in found),
+                "incomplete": [v for v in found if v.status == INCOMPLETE],
+                "unmet": [v for v in found if v.status == UNMET],
             }
         )
     return render(
@@ -121,6 +140,9 @@ def org_page(request, code: str):
             "period": period,
             "as_of": as_of,
             "verdicts": verdicts,
+            "open_verdicts": [v for v in applicable if v.status != MET],
+            "met_verdicts": met,
+            "only_open": only_open,
             "todo": services.todo(org, as_of) if as_of.year == year else [],
             "history": history,
             "rules_version": rulebook.current().version,
@@ -163,4 +185,5 @@ def mine(request):
     org = access_for(request.user).manageable_orgs().exclude(kind=OrgKind.GROUP).order_by("path").first()
     if org is None:
         raise PermissionDenied("只有支部书记、组织委员可以查看本支部合规情况。")
-    return redirect("compliance:org", code=org.code)
+    query = request.GET.urlencode()  # keeps the filters, e.g. ?open=1 (只看未达标/进行中)
+    return redirect(reverse("compliance:org", args=[org.code]) + (f"?{query}" if query else ""))

@@ -4,7 +4,6 @@ from django.utils import timezone
 
 from dangjian.members.choices import ACTIVE_STATUSES
 from dangjian.members.models import Member
-from dangjian.orgs.choices import PositionTitle
 from dangjian.orgs.forms import DateInput
 from dangjian.orgs.models import Position
 from dangjian.rulebook import rulebook
@@ -65,17 +64,22 @@ class ActivityForm(forms.ModelForm):
         )
         self.fields["host"].queryset = members
         self.fields["recorder"].queryset = members
-        # The same posts `services.speaker_titles` accepts: any in the branch, 党建指导员 on its ancestors.
+        # The posts `services.speaker_titles` accepts: any in the branch, `leaders_above` on its ancestors.
         above = {int(i) for o in orgs for i in o.path.strip("/").split("/") if i} - branch_ids
+        from_above = rulebook.current().item("party_lecture").leaders_above
         leaders = (
             Position.objects.current()
-            .filter(Q(org_id__in=branch_ids) | Q(org_id__in=above, title=PositionTitle.INSTRUCTOR))
+            .filter(Q(org_id__in=branch_ids) | Q(org_id__in=above, title__in=from_above))
             .values("member_id")
         )
         self.fields["speaker"].queryset = Member.objects.filter(
             Q(pk__in=members.values("pk")) | Q(pk__in=leaders)
         )
-        self.fields["speaker"].help_text = "仅党课填写；授课人应为本支部书记或党建指导员，否则保留并标注。"
+        self.fields[
+            "speaker"
+        ].help_text = (
+            "仅党课填写；授课人应为党组织书记（本支部、党总支或镇党委书记）或党建指导员，否则保留并标注。"
+        )
         self.fields["actual_start"].help_text = "活动召开后填写；尚未召开的活动留空。"
 
     def clean(self):

@@ -77,8 +77,11 @@ def speaker_allowed(titles_held: set[str], leaders: tuple[str, ...]) -> bool:
     return not leaders or bool(titles_held & set(leaders))
 
 
-def speaker_titles(speaker_id: int, org: Organisation, on: dt.date) -> set[str]:
-    """Titles the speaker holds over `org` on a day: posts in the org, and 党建指导员 posts above it."""
+def speaker_titles(
+    speaker_id: int, org: Organisation, on: dt.date, above: tuple[str, ...] = (PositionTitle.INSTRUCTOR,)
+) -> set[str]:
+    """Titles the speaker holds over `org` on a day: posts in the org, and posts titled `above` in the
+    organisations above it (the rulebook's `leaders_above`: the 党总支's or 镇党委's 书记, a 党建指导员)."""
     ids = [int(i) for i in org.path.strip("/").split("/") if i]
     titles = set()
     for org_id, title in (
@@ -86,7 +89,7 @@ def speaker_titles(speaker_id: int, org: Organisation, on: dt.date) -> set[str]:
         .filter(member_id=speaker_id, org_id__in=ids)
         .values_list("org_id", "title")
     ):
-        if org_id == org.pk or title == PositionTitle.INSTRUCTOR:
+        if org_id == org.pk or title in above:
             titles.add(title)
     return titles
 
@@ -140,7 +143,7 @@ def refresh_speaker(activity: Activity) -> None:
     else:
         on = activity.date if activity.date else timezone.localdate(activity.start)
         activity.speaker_allowed = speaker_allowed(
-            speaker_titles(activity.speaker_id, activity.org, on), item.leaders
+            speaker_titles(activity.speaker_id, activity.org, on, item.leaders_above), item.leaders
         )
 
 

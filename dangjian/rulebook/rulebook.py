@@ -83,6 +83,8 @@ class Item:
     source: str
     activity: bool = False  # recorded as an activity (组织生活) rather than by another module
     leaders: tuple[str, ...] = ()  # position titles that may lead it; empty: anyone the branch names
+    # Of `leaders`, the titles that also count when held in an organisation above (党总支, 镇党委).
+    leaders_above: tuple[str, ...] = ()
     stages: tuple[Stage, ...] = ()
     parts: tuple[str, ...] = ()
     note: str = ""
@@ -140,6 +142,7 @@ def _item(path: Path, data: dict, kinds: dict[str, RecordKind], local: bool) -> 
             source=data["source"],
             activity=bool(data.get("activity", False)),
             leaders=tuple(data.get("leaders", ())),
+            leaders_above=tuple(data.get("leaders_above", ())),
             stages=stages,
             parts=tuple(data.get("parts", ())),
             note=data.get("note", ""),
@@ -159,6 +162,8 @@ def _item(path: Path, data: dict, kinds: dict[str, RecordKind], local: bool) -> 
         raise _fail(path, f"条目 {code} 的 frequency.period 应为 {PERIODS} 之一")
     if freq.min < 0 or (freq.period != "none" and freq.min < 1):
         raise _fail(path, f"条目 {code} 的 frequency.min 应为正整数")
+    if not set(item.leaders_above) <= set(item.leaders):
+        raise _fail(path, f"条目 {code} 的 leaders_above 应为 leaders 中的职务")
     if item.applies_to not in APPLIES_TO:
         raise _fail(path, f"条目 {code} 的 applies_to 应为 {APPLIES_TO} 之一")
     if not item.source.strip():

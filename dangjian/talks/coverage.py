@@ -13,13 +13,49 @@ compliance engine share one answer:
   mid-year are expected like everyone else, with their joining date shown.
 - Someone who was 书记 the whole time they were in the branch has nobody to be talked to by.
 - Days without any 书记 are reported; with no 书记 at all the coverage says so.
+
+Beside the 书记's view, the committee view (支部工作条例 第十九条: 委员之间、委员和党员之间; the rule is
+`data/coverage.toml`): each committee member with each other committee member and with each member. A
+talk counts for a committee member on the days they held a committee post, with a member on the days
+that member was in the branch; members who left during the year are not expected.
 """
 
 import datetime as dt
+import tomllib
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cache
+from pathlib import Path
+
+from django.core.exceptions import ImproperlyConfigured
+
+RULE_FILE = Path(__file__).parent / "data" / "coverage.toml"
+
+
+@dataclass(frozen=True)
+class CommitteeRule:
+    """The committee view's rule, with its source (data/coverage.toml)."""
+
+    name: str
+    minimum: int
+    text: str
+    source: str
+    unchecked: str = ""
+
+
+@cache
+def committee_rule() -> CommitteeRule:
+    try:
+        rule = CommitteeRule(**tomllib.loads(RULE_FILE.read_text(encoding="utf-8"))["committee"])
+    except (OSError, tomllib.TOMLDecodeError, KeyError, TypeError) as exc:
+        raise ImproperlyConfigured(f"谈心谈话规则文件 {RULE_FILE} 有误：{exc}") from exc
+    if type(rule.minimum) is not int or rule.minimum < 1:
+        raise ImproperlyConfigured(f"谈心谈话规则文件 {RULE_FILE} 有误：committee.minimum 应为正整数")
+    if not rule.source.strip():
+        raise ImproperlyConfigured(f"谈心谈话规则文件 {RULE_FILE} 有误：committee 必须写明出处 source")
+    return rule
 
 
 @dataclass(frozen=True)
@@ -90,6 +126,30 @@ class Row:
 
 
 @dataclass
+class CommitteeRow:
+    """One committee member's talks of the year with the other committee members and with members."""
+
+    member_id: int
+    name: str
+    peers: int  # other committee members expected
+    peers_missing: list[str]
+    members: int  # members (not on the committee) expected
+    members_missing: list[str]
+
+    @property
+    def peers_done(self) -> int:
+        return self.peers - len(self.peers_missing)
+
+    @property
+    def members_done(self) -> int:
+        return self.members - len(self.members_missing)
+
+    @property
+    def complete(self) -> bool:
+        return not self.peers_missing and not self.members_missing
+
+
+@dataclass
 class Coverage:
     year: int
     start: dt.date  # 1 January
@@ -98,6 +158,11 @@ class Coverage:
     rows: list[Row]
     terms: list[Term]  # the 书记's terms within [start, end]
     gaps: list[tuple[dt.date, dt.date]]  # stretches within [start, end] with no 书记
+    committee: list[CommitteeRow] = field(default_factory=list)  # the committee view
+
+    @property
+    def committee_complete(self) -> int:
+        return sum(r.complete for r in self.committee)
 
     @property
     def expected(self) -> int:
@@ -180,13 +245,17 @@ def coverage(
     *,
     as_of: dt.date | None = None,
     minimum: int = 1,
+    posts: Iterable[Term] = (),
+    committee_minimum: int = 1,
 ) -> Coverage:
     """The coverage of one branch in `year`, looking at days up to `as_of` (default: the whole year).
 
     `stints`: every stretch anyone belonged to the branch (a member may have several); `terms`: the
     branch's 书记 terms; `talks`: the branch's talks (any years; others are ignored). Rows keep the
-    order in which members first appear in `stints`.
+    order in which members first appear in `stints`. `posts`: every committee post (书记 included) for
+    the committee view, each member with at least `committee_minimum` talks.
     """
+    stints, talks = list(stints), list(talks)
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
     if as_of is not None:
         end = min(end, as_of)
@@ -252,4 +321,66 @@ def coverage(
                 left_on=left_on,
             )
         )
-    return Coverage(year, start, end, minimum, rows, kept_terms, _gaps(kept_terms, start, end))
+    committee = committee_view(start, end, posts, stints, talks, committee_minimum)
+    return Coverage(year, start, end, minimum, rows, kept_terms, _gaps(kept_terms, start, end), committee)
+
+
+def committee_view(
+    start: dt.date,
+    end: dt.date,
+    posts: Iterable[Term],
+    stints: list[Stint],
+    talks: list[TalkFact],
+    minimum: int = 1,
+) -> list[CommitteeRow]:
+    """Each committee member's talks within [start, end] with the others on the committee at the same
+    time and with the members (not on the committee) still in the branch at `end`."""
+    post_spans: dict[int, list[tuple[dt.date, dt.date]]] = {}
+    names: dict[int, str] = {}
+    for post in posts:
+        span = _clip(post.start, post.end, start, end)
+        if span is not None:
+            post_spans.setdefault(post.member_id, []).append(span)
+            names.setdefault(post.member_id, post.name)
+    if not post_spans:
+        return []
+    member_spans: dict[int, list[tuple[dt.date, dt.date]]] = defaultdict(list)
+    stays: dict[int, bool] = defaultdict(bool)
+    for s in stints:
+        span = _clip(s.start, s.end, start, end)
+        if span is not None:
+            member_spans[s.member_id].append(span)
+            names.setdefault(s.member_id, s.name)
+            stays[s.member_id] |= s.end is None or s.end >= end
+    members = [m for m in member_spans if m not in post_spans and stays[m]]
+    # (committee member, other) -> talks: with a peer while both held posts, with a member while here.
+    with_peer: dict[tuple[int, int], int] = defaultdict(int)
+    with_member: dict[tuple[int, int], int] = defaultdict(int)
+    for talk in talks:
+        if not start <= talk.on <= end or talk.a == talk.b:
+            continue
+        for leader, other in ((talk.a, talk.b), (talk.b, talk.a)):
+            if leader not in post_spans or not _within(talk.on, post_spans[leader]):
+                continue
+            if _within(talk.on, post_spans.get(other, ())):
+                with_peer[leader, other] += 1
+            elif _within(talk.on, member_spans.get(other, ())):
+                with_member[leader, other] += 1
+    rows = []
+    for leader, spans in post_spans.items():
+        peers = [
+            p
+            for p, other in post_spans.items()
+            if p != leader and any(a <= d and c <= b for a, b in spans for c, d in other)
+        ]
+        rows.append(
+            CommitteeRow(
+                member_id=leader,
+                name=names[leader],
+                peers=len(peers),
+                peers_missing=[names[p] for p in peers if with_peer[leader, p] < minimum],
+                members=len(members),
+                members_missing=[names[m] for m in members if with_member[leader, m] < minimum],
+            )
+        )
+    return rows

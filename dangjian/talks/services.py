@@ -15,7 +15,7 @@ from dangjian.orgs.models import Organisation, Position
 from dangjian.rulebook import rulebook
 
 from .choices import Pairing, pairing_of
-from .coverage import Coverage, Stint, TalkFact, Term, coverage
+from .coverage import Coverage, Stint, TalkFact, Term, committee_rule, coverage
 from .models import Talk
 
 RULE_CODE = "heart_talk"
@@ -117,8 +117,8 @@ def heart_talk_rule():
 
 
 def coverage_for(org: Organisation, year: int, as_of: dt.date | None = None) -> Coverage:
-    """The coverage of one branch in `year` up to `as_of` (default today)."""
-    return coverages_for(Organisation.objects.filter(pk=org.pk), year, as_of)[org.pk]
+    """The coverage of one branch in `year` up to `as_of` (default today), with the committee view."""
+    return coverages_for(Organisation.objects.filter(pk=org.pk), year, as_of, committee=True)[org.pk]
 
 
 class _Person(NamedTuple):
@@ -134,10 +134,11 @@ class _Person(NamedTuple):
 
 
 def coverages_for(
-    branches: QuerySet[Organisation], year: int, as_of: dt.date | None = None
+    branches: QuerySet[Organisation], year: int, as_of: dt.date | None = None, *, committee: bool = False
 ) -> dict[int, Coverage]:
     """The coverage of many branches at once, by branch id, in six queries whatever their number; each
-    member's time in a branch comes from `member_stints`."""
+    member's time in a branch comes from `member_stints`. The committee view only with `committee`
+    (the page asks for it; the compliance engine, reading a county, does not)."""
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
     ids = list(branches.values_list("pk", flat=True))
     in_branches = branches.values("pk")
@@ -157,6 +158,7 @@ def coverages_for(
     ).values_list("pk", "org_id", "initiator_id", "partner_id", "talked_on"):
         talks[org_id].append(TalkFact(pk, a, b, on))
     minimum = heart_talk_rule().frequency.min
+    committee_minimum = committee_rule().minimum
     out = {}
     for org_id in ids:
         here = {s.member_id for s in stints[org_id]}
@@ -176,6 +178,10 @@ def coverages_for(
             talks[org_id],
             as_of=as_of or timezone.localdate(),
             minimum=minimum,
+            posts=[Term(m, name, first, last) for m, name, _t, first, last in posts[org_id]]
+            if committee
+            else (),
+            committee_minimum=committee_minimum,
         )
     return out
 

@@ -15,6 +15,7 @@ from dangjian.members.models import Member
 from dangjian.orgs.choices import OrgKind
 from dangjian.orgs.models import Organisation
 
+from .coverage import committee_rule
 from .forms import TalkForm
 from .models import LATE_ENTRY_DAYS, Talk
 from .services import coverage_for, eligible_members, recordable_branches
@@ -209,6 +210,7 @@ def org_coverage(request, code: str):
             "year": year,
             "years": _years(),
             "cov": coverage_for(org, year),
+            "committee_rule": committee_rule(),
             "can_record": request.user.has_perm("talks.add_talk", org),
             "can_record_for_others": request.user.has_perm("talks.record_for_others", org),
         },

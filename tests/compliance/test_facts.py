@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from dangjian.compliance import services
-from dangjian.compliance.engine import MET, NOT_APPLICABLE, UNMET
+from dangjian.compliance.engine import INCOMPLETE, MET, NOT_APPLICABLE, UNMET
 from dangjian.talks.models import Talk
 from dangjian.talks.services import coverage_for
 from tests.factories import MemberFactory, OrgFactory
@@ -16,6 +16,7 @@ from .helpers import held, vote
 
 pytestmark = pytest.mark.django_db
 AFTER = dt.date(2026, 1, 10)
+LECTURE = ["lecture_script", "lecture_record"]  # the 签到表 is the recorded attendance
 
 
 def find(found, rule, period=None, org=None):
@@ -49,7 +50,8 @@ def test_minutes_written_in_the_page_count_as_the_meeting_record(world):
 def test_theme_day_without_dues_ledger(world):
     held(world.branch_b, "theme_day", dt.date(2025, 5, 8), records=["activity_register", "activity_photos"])
     v = find(services.verdicts_for(world.branch_b, 2025, AFTER), "theme_day", "2025-05")
-    assert v.status == MET and v.missing_records == ["党费交纳台帐"]
+    assert v.status == INCOMPLETE and v.missing_records == ["党费交纳台帐"]
+    assert (v.counted, v.complete) == (1, 0)
 
 
 def test_lecture_by_an_ordinary_member_is_not_counted(world):
@@ -77,7 +79,7 @@ def test_general_meeting_without_quorum_is_flagged(world):
 def test_org_life_meeting_without_its_before_records(world):
     held(world.branch_a, "org_life_meeting", dt.date(2025, 12, 20), records=["comparison_speech"])
     v = find(services.verdicts_for(world.branch_a, 2025, AFTER), "org_life_meeting")
-    assert v.status == MET
+    assert v.status == INCOMPLETE
     assert "会前·组织生活会方案" in v.missing_records and "会前·对照发言材料" not in v.missing_records
     assert "会后·意见清单的整改措施" in v.missing_records
 
@@ -159,10 +161,20 @@ def test_matrix_rolls_groups_up_and_filters(world):
     assert [r.code for r in services.matrix(world.town, 2025, AFTER, category="enterprise").rows] == ["BRB"]
 
 
-def test_a_year_of_lectures_none_by_the_secretary_is_unmet(world):
+def test_with_the_local_rule_a_year_of_lectures_none_by_the_secretary_is_unmet(world, settings):
+    from dangjian.rulebook.rulebook import DEFAULT_FILE
+
+    settings.RULES_FILES = [str(DEFAULT_FILE.parent / "examples" / "branch-secretary-lecture.toml")]
     instructor, secretary = world.members_b[4], world.members_a[0]
     lectures = [
-        held(world.branch_a, "party_lecture", dt.date(2025, m, 1), speaker=instructor, allowed=True)
+        held(
+            world.branch_a,
+            "party_lecture",
+            dt.date(2025, m, 1),
+            speaker=instructor,
+            allowed=True,
+            records=LECTURE,
+        )
         for m in (2, 5, 8, 11)
     ]
     v = find(services.verdicts_for(world.branch_a, 2025, AFTER), "party_lecture")
@@ -211,8 +223,8 @@ def test_member_evaluation_comes_from_the_evaluations_app(world):
         campaign=decided, member=world.members_a[2], grade="qualified", decided_on=dt.date(2025, 12, 28)
     )
     v = find(services.verdicts_for(world.branch_a, 2025, AFTER), "member_evaluation")
-    assert (v.status, v.counted, v.required) == (MET, 1, 1)
-    assert v.missing_records == ["测评表"]  # no ballots were cast
+    assert (v.status, v.counted, v.required) == (INCOMPLETE, 1, 1)
+    assert v.missing_records == ["测评表"]  # no ballots were cast: held, records incomplete
     assert v.counted_activities[0].url == f"/evaluations/{decided.pk}/"
     # As of a day before the decision, it was not decided yet.
     earlier = find(services.verdicts_for(world.branch_a, 2025, dt.date(2025, 12, 27)), "member_evaluation")

@@ -33,7 +33,8 @@ def test_command_json_has_the_documented_fields(world):
     held(world.branch_b, "theme_day", dt.date(2025, 5, 8), records=["activity_register"])
     found = _json("--org", "BRB", "--year", "2025", "--as-of", "2026-01-10", "--format", "json")
     may = next(v for v in found if v["rule"] == "theme_day" and v["period"] == "2025-05")
-    assert may["status"] == "met" and may["required"] == 1 and may["counted"] == 1
+    assert may["status"] == "incomplete" and may["required"] == 1 and may["counted"] == 1
+    assert may["status_label"] == "已开展·记录不全" and may["complete"] == 0
     assert may["missing_records"] == ["活动剪影", "党费交纳台帐"]
     assert may["source"].startswith("附件1 序号3") and may["reasons"]
     june = next(v for v in found if v["rule"] == "theme_day" and v["period"] == "2025-06")
@@ -74,7 +75,12 @@ def test_command_table_says_what_is_still_owed(world):
 
 
 def test_stricter_local_rule_changes_verdicts_and_version(world, settings, tmp_path):
-    held(world.branch_b, "theme_day", dt.date(2025, 5, 8))
+    held(
+        world.branch_b,
+        "theme_day",
+        dt.date(2025, 5, 8),
+        records=["activity_register", "activity_photos", "dues_ledger"],
+    )
     base = [
         v for v in services.verdicts_for(world.branch_b, 2025, dt.date(2026, 1, 10)) if v.period == "2025-05"
     ]
@@ -140,9 +146,10 @@ def test_dashboard_filters_and_export(world, client_for):
     sheet = load_workbook(BytesIO(response.content)).active
     rows = list(sheet.values)[xlsx.TITLE_ROWS :]
     assert rows[0][:3] == ("组织代码", "组织名称", "支部委员会")
-    assert [r[0] for r in rows[1:]] == ["BRA", None, "期间", "检查日期", "规则版本"]
-    assert rows[-3][:2] == ("期间", "2025年") and rows[-1][:2] == ("规则版本", "鼎发〔2020〕55号/1")
-    assert rows[-2][1] == timezone.localdate().isoformat()
+    assert [r[0] for r in rows[1:]] == ["BRA", None, "期间", "检查日期", "规则版本", "说明"]
+    assert rows[-4][:2] == ("期间", "2025年") and rows[-2][:2] == ("规则版本", "鼎发〔2020〕55号/1")
+    assert rows[-1][0] == "说明" and "记录不全" in rows[-1][1]
+    assert rows[-3][1] == timezone.localdate().isoformat()
 
 
 def test_branch_page_shows_todo_and_history(world, client_for, settings):

@@ -166,11 +166,13 @@ def test_lecture_speaker_may_be_an_instructor_of_the_general_branch(world, clien
     assert response.status_code == 302
     lecture = Activity.objects.get()
     assert lecture.speaker == instructor and lecture.speaker_allowed is True
-    # Someone with another post above the branch is not offered.
-    other = MemberFactory(org=world.branch_b, name="总支书记")
-    appoint(other, world.general, PositionTitle.SECRETARY)
+    # The 党总支's 书记 is a 党组织书记 too (由党组织书记或党建指导员上党课); its other posts are not offered.
+    secretary = MemberFactory(org=world.branch_b, name="总支书记")
+    appoint(secretary, world.general, PositionTitle.SECRETARY)
+    other = MemberFactory(org=world.branch_b, name="总支组织委员")
+    appoint(other, world.general, PositionTitle.ORGANISER)
     page = client_for("secretary_a").get("/meetings/new/").content.decode()
-    assert "总支指导员" in page and "总支书记" not in page
+    assert "总支指导员" in page and "总支书记" in page and "总支组织委员" not in page
 
 
 @pytest.mark.django_db

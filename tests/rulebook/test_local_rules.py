@@ -60,6 +60,7 @@ def test_the_setting_names_local_files(settings, tmp_path):
         ("version = \n", "local.toml"),
         ('version = "x"\n[[items]]\ncode = "theme_day"\neffective_from = "明年"\n', "应为日期"),
         ('version = "x"\n[[items]]\ncode = "theme_day"\ngiven_by = { title = "x" }\n', "缺少或写错了字段"),
+        ('version = "x"\n[[items]]\ncode = "party_lecture"\nleaders_above = ["deputy"]\n', "leaders_above"),
     ],
 )
 def test_a_bad_local_file_is_refused_with_the_reason(tmp_path, text, message):

@@ -124,7 +124,40 @@ def test_theme_day_lists_its_parts_and_the_notices_remark():
 
 
 def test_who_may_give_a_party_lecture():
-    assert current().item("party_lecture").leaders == ("secretary", "instructor")
+    """由党组织书记或党建指导员上党课: the 党总支's and 镇党委's 书记 are 党组织书记 too; no default wants
+    the branch's own 书记 (that is the example local rule file)."""
+    item = current().item("party_lecture")
+    assert item.leaders == ("secretary", "instructor")
+    assert item.leaders_above == ("secretary", "instructor")
+    assert item.given_by is None
+    assert "第十六条" not in item.source and "党课一般每季度1次" not in item.source
+    assert "由党组织书记或党建指导员上党课" in item.source
+
+
+def test_the_example_local_rule_brings_the_secretary_lecture_back():
+    from dangjian.rulebook.rulebook import DEFAULT_FILE, parse
+
+    example = DEFAULT_FILE.parent / "examples" / "branch-secretary-lecture.toml"
+    item = parse([DEFAULT_FILE, example]).item("party_lecture")
+    assert item.local and item.given_by.title == "secretary" and item.given_by.min == 1
+    assert "本地规则" in item.given_by.source
+
+
+def test_citations_the_reference_lists_as_wrong_are_corrected():
+    """See domain/rules.md: 56 学时 is the 规划's, not the 条例's; 第十九条 is 谈心谈话 (not 民主评议);
+    no unverified article for the 组织生活会; the 发展党员工作细则 cited by its stages."""
+    book = current()
+    education = {t.text: t.source for t in book.item("member_education").thresholds}
+    hours56 = next(source for text, source in education.items() if "56学时" in text)
+    assert "全国党员教育培训工作规划" in hours56 and "党员教育管理工作条例》（2019）" not in hours56
+    assert "第二十条" in next(source for text, source in education.items() if "32学时" in text)
+    assert "第十七条" not in book.item("org_life_meeting").source
+    development = [t.source for t in book.item("member_development").thresholds]
+    assert all("阶段第" in s and "章" not in s for s in development)
+    assert "第十九条" in book.item("heart_talk").frequency.threshold_source
+    from dangjian.evaluations.ruleset import load as evaluation_rules
+
+    assert "第十九条" not in evaluation_rules().source
 
 
 def test_loose_frequencies_carry_a_concrete_threshold_with_its_source():
