@@ -30,6 +30,22 @@ def verdicts_for(org: Organisation, year: int, as_of: dt.date, within: Period | 
     return list(facts.iter_verdicts(org, year, as_of, within=within))
 
 
+def in_period(verdicts: Iterable[Verdict], period: Period) -> list[Verdict]:
+    """The verdicts of a year's computation that `verdicts_for(..., within=period)` would give."""
+    return [v for v in verdicts if Period.parse(v.period).overlaps(period)]
+
+
+def year_summary(org: Organisation, year: int, as_of: dt.date) -> dict:
+    """A past year at a glance: how many periods were met, and which were incomplete or unmet."""
+    found = verdicts_for(org, year, as_of)
+    return {
+        "year": year,
+        "met": sum(v.status == MET for v in found),
+        "incomplete": [v for v in found if v.status == INCOMPLETE],
+        "unmet": [v for v in found if v.status == UNMET],
+    }
+
+
 def todo(org: Organisation, as_of: dt.date) -> list[Verdict]:
     """What is still owed in the periods running on `as_of`, soonest due first."""
     return forecasts(verdicts_for(org, as_of.year, as_of))

@@ -13,7 +13,7 @@ from dangjian.orgs.choices import OrgCategory, OrgKind
 from dangjian.rulebook import rulebook
 
 from . import facts, services
-from .engine import INCOMPLETE, MET, STATUS_LABELS, UNMET
+from .engine import MET, STATUS_LABELS, forecasts
 from .periods import Period, check_year
 
 
@@ -111,26 +111,22 @@ def dashboard(request):
 
 @login_required
 def org_page(request, code: str):
-    """A branch's own verdicts, this period's to-do list and its past years."""
+    """A branch's own verdicts, this period's to-do list and, loaded when scrolled to, its past years.
+
+    Each year is computed once: the chosen period's verdicts and the to-do come from one computation
+    of the year; each past year is computed by its own request for the `history` part."""
     org = get_object_or_404(_readable_orgs(request).exclude(kind=OrgKind.GROUP), code=code)
     year, period, as_of = _year_and_period(request)
-    verdicts = services.verdicts_for(org, year, as_of, within=period)
+    past = [y for y in range(as_of.year - 1, as_of.year - 4, -1) if y >= org.founded_on.year]
+    if request.GET.get("part") == "history":
+        history = [services.year_summary(org, y, as_of) for y in past]
+        page = "compliance/_org_history.html" if request.htmx else "compliance/org_history.html"
+        return render(request, page, {"org": org, "history": history})
+    whole_year = services.verdicts_for(org, year, as_of)
+    verdicts = services.in_period(whole_year, period)
     only_open = request.GET.get("open") == "1"  # 只看未达标/进行中
     applicable = [v for v in verdicts if v.status != "not_applicable"]
     met = [v for v in applicable if v.status == MET]
-    history = []
-    for past in range(as_of.year - 1, as_of.year - 4, -1):
-        if past < org.founded_on.year:
-            break
-        found = services.verdicts_for(org, past, as_of)
-        history.append(
-            {
-                "year": past,
-                "met": sum(v.status == MET for v in found),
-                "incomplete": [v for v in found if v.status == INCOMPLETE],
-                "unmet": [v for v in found if v.status == UNMET],
-            }
-        )
     return render(
         request,
         "compliance/org.html",
@@ -143,8 +139,8 @@ def org_page(request, code: str):
             "open_verdicts": [v for v in applicable if v.status != MET],
             "met_verdicts": met,
             "only_open": only_open,
-            "todo": services.todo(org, as_of) if as_of.year == year else [],
-            "history": history,
+            "todo": forecasts(whole_year) if as_of.year == year else [],
+            "has_history": bool(past),
             "rules_version": rulebook.current().version,
             "years": range(as_of.year - 3, as_of.year + 1),
             "periods": [
