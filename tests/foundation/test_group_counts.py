@@ -1,4 +1,4 @@
-"""党小组 count the members placed in them (Member.group), on the org pages, the list, its export and the API."""
+"""党小组 count the members placed in them (Member.group): org pages, list, export and API."""
 
 import io
 
