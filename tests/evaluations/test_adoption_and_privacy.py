@@ -142,3 +142,21 @@ def test_the_roll_shows_a_sanction_only_to_discipline_readers(world, client_for)
         assert "留党察看" in client.get(url).content.decode().split("参评名单")[1], role
         roll = {p["name"]: p for p in client.get(api).json()["roll"]}
         assert "留党察看" in roll["甲6"]["excluded_reason"]
+
+
+def test_migration_removes_the_empty_items_deciding_used_to_add(world):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module(
+        "dangjian.evaluations.migrations.0006_adoption_vote_and_disposal_approval"
+    )
+    campaign, meeting = ready(world)
+    decided_all(world, campaign)
+    empty = AgendaItem.objects.create(activity=meeting, title="2026年度民主评议党员组织评定")
+    real = AgendaItem.objects.create(activity=meeting, title="接收", eligible=8, present=8, votes_for=8)
+    Decision.objects.update(agenda_item=empty)
+    migration.drop_empty_adoption_items(apps, None)
+    assert list(AgendaItem.objects.all()) == [real]
+    assert Decision.objects.filter(agenda_item__isnull=True).count() == 8
