@@ -13,7 +13,7 @@ from operator import or_
 
 from django.db.models import Q, QuerySet
 
-from dangjian.orgs.choices import MANAGING_TITLES, OrgKind, PositionTitle
+from dangjian.orgs.choices import COMMITTEE_TITLES, MANAGING_TITLES, OrgKind, PositionTitle
 from dangjian.orgs.models import Organisation, Position
 
 # Past this many subtrees a scope filters by org ids, since SQLite refuses expression trees deeper than 1000.
@@ -26,6 +26,7 @@ class Access:
     view: tuple[str, ...] = ()  # org paths readable by this user, with their subtrees (includes manage)
     lecture: frozenset[int] = frozenset()  # org ids where the user may give 党课 as 党建指导员
     lead_groups: frozenset[int] = frozenset()  # 党小组 ids the user leads
+    committee_orgs: frozenset[int] = frozenset()  # org ids whose committee (支部委员会 …) the user sits on
     member_id: int | None = None
     is_office: bool = False
     is_oversight: bool = False
@@ -165,12 +166,15 @@ def _compute(user) -> Access:
     lecture: set[int] = set()
     guided: set[str] = set()
     groups: set[int] = set()
+    committees: set[int] = set()
     if user.kind == user.Kind.OFFICE and user.scope_org_id:
         manage.add(user.scope_org.path)
     if user.kind == user.Kind.OVERSIGHT and user.scope_org_id:
         view.add(user.scope_org.path)
     if user.member_id and user.member.is_active:
         for position in Position.objects.current().filter(member_id=user.member_id).select_related("org"):
+            if position.title in COMMITTEE_TITLES:
+                committees.add(position.org_id)
             if position.title in MANAGING_TITLES:
                 manage.add(position.org.path)
             elif position.title == PositionTitle.INSTRUCTOR:
@@ -189,9 +193,23 @@ def _compute(user) -> Access:
         view=_outermost(view | manage),
         lecture=frozenset(lecture),
         lead_groups=frozenset(groups),
+        committee_orgs=frozenset(committees),
         member_id=user.member_id if user.member_id and user.member.is_active else None,
         is_office=user.kind == user.Kind.OFFICE,
         is_oversight=user.kind == user.Kind.OVERSIGHT,
+    )
+
+
+def committee_kinds() -> tuple[str, ...]:
+    """Activity kinds held by an organisation's committee (支部委员会会议): the rulebook items that apply
+    only to a branch with a committee. Their pages, minutes and records are for the committee members
+    (and those expected at the meeting) and for whoever reads the branch from above (党建办, 上级党委,
+    the 党总支 or branch leaders, 党建指导员); an ordinary member of the branch neither lists nor opens them.
+    """
+    from dangjian.rulebook import rulebook
+
+    return tuple(
+        i.code for i in rulebook.current().activity_items() if i.applies_to == "branch_with_committee"
     )
 
 

@@ -165,13 +165,14 @@ def campaign_detail(request, campaign_id: int):
             "has_voted": bool(right and right.has_voted),
         }
     voters = set(campaign.voter_rights.filter(member__isnull=False).values_list("member_id", flat=True))
+    sanctions = services.reads_discipline(request.user, campaign)
     rows = [
         {
             "member_id": p.member_id,
             "name": p.member.name,
             "graded": p.graded,
             "writes_self": p.writes_self,
-            "excluded_reason": p.excluded_reason,
+            "excluded_reason": services.shown_reason(p, sanctions, me.pk if me else None),
             "votes": p.member_id in voters,
         }
         for p in participants
@@ -213,7 +214,7 @@ def submit_ballot(request, campaign_id: int, payload: BallotIn):
     campaign = _campaign(request, campaign_id)
     me = _me(request)
     if services.right_for(campaign, me) is None:
-        problem = "您在本次民主测评中没有表决权（预备党员和不参评的党员没有表决权）。"
+        problem = "您没有本次民主测评的投票资格（不参评的党员不投票），如有疑问请联系支部书记。"
         return Status(403, {"detail": problem, "problems": [problem]})
     grades: dict[int, tuple[str, str]] = {}
     for g in payload.grades:

@@ -68,8 +68,9 @@ def _secrecy_notes(result) -> list[str]:
     ]
 
 
-def register(campaign: Campaign) -> Document:
-    """登记表: every member of the branch, how they took part, the votes and the decision."""
+def register(campaign: Campaign, reads_discipline: bool = True) -> Document:
+    """登记表: every member of the branch, how they took part, the votes and the decision. Without
+    `reads_discipline` the reasons that may reveal a sanction are left out (`services.shown_reason`)."""
     decisions = {d.member_id: d for d in campaign.decisions.all()}
     selfs = {s.member_id: s for s in campaign.self_evaluations.all()}
     counts, notes = {}, []
@@ -92,7 +93,7 @@ def register(campaign: Campaign) -> Document:
                 votes,
                 _grade(c.proposed) if c else "",
                 _grade(d.grade) if d else ("" if p.graded else "不参评"),
-                d.reason if d else p.excluded_reason,
+                d.reason if d else services.shown_reason(p, reads_discipline),
             ]
         )
     meeting = (

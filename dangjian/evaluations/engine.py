@@ -42,11 +42,13 @@ def standing(member, on: dt.date, rules: EvaluationRules, manual_reason: str = "
         return Standing(graded=False, writes_self=True, votes=False, reason=rules.discipline_reason)
     if manual_reason:
         return Standing(graded=False, writes_self=True, votes=False, reason=manual_reason)
-    if member.category == Category.PROBATIONARY:
-        if (on - member.joined_on).days < rules.probationary_min_days:
-            return Standing(graded=False, writes_self=True, votes=False, reason=rules.probationary_reason)
-        # A probation extended beyond a year: graded like the others, still without a vote (党章第七条).
-        return Standing(graded=True, writes_self=True, votes=False)
+    if member.category == Category.PROBATIONARY:  # however long the probation has run (extended ones too)
+        return Standing(
+            graded=False,
+            writes_self=True,
+            votes=rules.probationary_rates_others,
+            reason=rules.probationary_reason,
+        )
     return Standing(graded=True, writes_self=True, votes=True)
 
 

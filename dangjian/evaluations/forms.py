@@ -116,6 +116,14 @@ class DecisionForm(forms.Form):
         self.fields["grade"].choices = current().grade_choices
 
 
+class AdoptionForm(forms.Form):
+    """The 党员大会's vote adopting the 组织评定: 应到/实到 come from the meeting; only votes are typed."""
+
+    votes_for = forms.IntegerField(label="赞成", min_value=0, error_messages={"required": "请填写赞成票数。"})
+    votes_against = forms.IntegerField(label="反对", min_value=0, initial=0)
+    votes_abstain = forms.IntegerField(label="弃权", min_value=0, initial=0)
+
+
 class ExclusionForm(forms.Form):
     reason = forms.CharField(label="排除原因", max_length=200, required=False)
 
@@ -134,7 +142,7 @@ class DisposalForm(forms.Form):
         label="上级党组织批准日期",
         required=False,
         widget=DateInput(),
-        help_text="处置措施经支部党员大会决定后报上级党组织批准，批准后填写。",
+        help_text="劝其退党、除名经支部党员大会决定后报上级党组织批准（党章第九条），批准后填写；限期改正不需报批，不填。",
     )
 
     def __init__(self, *args, **kwargs):

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from .ruleset import GRADE_CODES
+from .ruleset import GRADE_CODES, current
 
 GRADE_CHOICES = list(zip(GRADE_CODES, ("优秀", "合格", "基本合格", "不合格"), strict=True))
 
@@ -283,7 +283,10 @@ class Disposal(models.Model):
     )
     notes = models.TextField("跟踪记录", blank=True)
     approved_on = models.DateField(
-        "上级党组织批准日期", null=True, blank=True, help_text="劝其退党、除名须报上级党组织批准"
+        "上级党组织批准日期",
+        null=True,
+        blank=True,
+        help_text="劝其退党、除名须报上级党组织批准；限期改正不需报批",
     )
     history = HistoricalRecords()
 
@@ -296,3 +299,16 @@ class Disposal(models.Model):
     @property
     def overdue(self) -> bool:
         return self.follow_up != self.FollowUp.DONE and self.deadline < timezone.localdate()
+
+    @property
+    def needs_approval(self) -> bool:
+        """Whether the 上级党组织 approves this measure (rules data: 劝其退党 and 除名, 党章第九条)."""
+        measure = current().disposals.get(self.measure)
+        return measure is None or measure.needs_approval
+
+    @property
+    def approval(self) -> str:
+        """上级批准 as shown and exported: the date, 待批准, or 不需报批."""
+        if not self.needs_approval:
+            return "不需报批"
+        return f"{self.approved_on:%Y-%m-%d}" if self.approved_on else "待批准"

@@ -32,7 +32,9 @@ class Disposal:
     code: str
     name: str
     deadline_months: int
-    needs_approval: bool
+    deadline_local: bool  # the default deadline is local practice, not a national rule
+    deadline_source: str
+    needs_approval: bool  # the 上级党组织 approves (党章第九条: 劝其退党, 除名)
     condition: str
     source: str
 
@@ -53,8 +55,9 @@ class EvaluationRules:
     public_in_proposal: bool
     public_max: int
     public_source: str
-    probationary_min_days: int
+    probationary_rates_others: bool  # 预备党员 cast a 民主测评 ballot on the others
     probationary_reason: str
+    probationary_local: bool
     probationary_source: str
     no_vote_reason: str
     status_reasons: dict[str, str]
@@ -114,6 +117,8 @@ def load(path: Path = DEFAULT_FILE, override: Path | None = None) -> EvaluationR
                 d["code"],
                 d["name"],
                 _positive(d["deadline_months"], "disposals.deadline_months"),
+                bool(d.get("deadline_local", False)),
+                d["deadline_source"],
                 bool(d.get("needs_approval", False)),
                 d["condition"],
                 d["source"],
@@ -138,8 +143,9 @@ def load(path: Path = DEFAULT_FILE, override: Path | None = None) -> EvaluationR
             public_in_proposal=bool(public["counted_in_proposal"]),
             public_max=_positive(public["max_count"], "public.max_count"),
             public_source=public["source"],
-            probationary_min_days=_positive(ex["probationary_min_days"], "exclusions.probationary_min_days"),
+            probationary_rates_others=bool(ex["probationary_rates_others"]),
             probationary_reason=ex["probationary_reason"],
+            probationary_local=bool(ex.get("probationary_local", False)),
             probationary_source=ex["probationary_source"],
             no_vote_reason=ex["no_vote_reason"],
             status_reasons=dict(ex["statuses"]),

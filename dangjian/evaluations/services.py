@@ -10,7 +10,8 @@ from django.db.models import Count, F
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
-from dangjian.meetings.models import AgendaItem
+from dangjian.meetings import services as meetings_services
+from dangjian.meetings.models import ATTENDED, AgendaItem, AgendaKind
 from dangjian.meetings.models import Status as ActivityStatus
 from dangjian.members.models import Member
 from dangjian.notifications.services import notify
@@ -77,6 +78,25 @@ def roll(campaign: Campaign, members, manual: dict[int, str] | None = None):
         if s.votes:
             rights.append(VoterRight(campaign=campaign, member=member))
     return participants, rights
+
+
+def shown_reason(
+    participant: Participant, reads_discipline: bool, viewer_member_id: int | None = None
+) -> str:
+    """Why a member is not graded, as a viewer may see it. 预备党员 and 流动/失联 reasons are shown to all;
+    the discipline reason (留党察看) and reasons written by hand (often a sanction) only to whom the
+    discipline pages allow, and to the member themself; others see only that the member is not graded."""
+    rules = current()
+    reason = participant.excluded_reason
+    public = {rules.probationary_reason, *rules.status_reasons.values()}
+    if not reason or reason in public or reads_discipline or participant.member_id == viewer_member_id:
+        return reason
+    return ""
+
+
+def reads_discipline(user, campaign: Campaign) -> bool:
+    """Whether the user reads the branch's sanctions (the discipline pages' own predicate)."""
+    return user.has_perm("discipline.view_list", campaign.org)
 
 
 def _draft_only(campaign: Campaign) -> None:
@@ -320,7 +340,7 @@ def cast_ballot(
                 raise Refused("您已经投过票了，每人只能投一次票。")
             if member is None:
                 raise Refused("测评码无效，请核对测评码（8位字母数字）后重试。")
-            raise Refused("您不在本次民主测评的投票人名单中（预备党员和不参评的党员没有表决权）。")
+            raise Refused("您不在本次民主测评的投票人名单中（不参评的党员没有投票资格）。")
         kind = BallotKind.MEMBER if member is not None else BallotKind.PUBLIC
         rows = [(m, g, (c or "").strip()) for m, (g, c) in grades.items()]
         sealed = sealing.seal(campaign.pk, kind, rows, len(evaluated), COMMENT_MAX)
@@ -427,11 +447,55 @@ def meeting_problem(campaign: Campaign) -> str | None:
     return None
 
 
-def agenda_item_for(campaign: Campaign) -> AgendaItem:
-    """The 党员大会's agenda item on which the decisions are voted (created the first time)."""
-    item, _ = AgendaItem.objects.get_or_create(
-        activity=campaign.meeting, title=f"{campaign.year}年度民主评议党员组织评定"
+ADOPTION_TITLE = "{year}年度民主评议党员组织评定"
+
+
+@dataclass(frozen=True)
+class Adoption:
+    """The 党员大会's vote adopting the 组织评定 (as a whole), on the meeting's real numbers: who had a vote
+    on the day (register and discipline register) and which of them attended (the meeting's attendance)."""
+
+    eligible: int
+    present: int
+    votes_for: int = 0
+    votes_against: int = 0
+    votes_abstain: int = 0
+
+
+def adoption_basis(campaign: Campaign) -> Adoption:
+    """应到会 and 实到 voters of the linked 党员大会, from its attendance (not typed in)."""
+    meeting = campaign.meeting
+    voters = set(meetings_services.eligible_voters(meetings_services.branch_of(meeting.org), meeting.date))
+    attended = meeting.attendance.filter(status__in=ATTENDED, member_id__in=voters).count()
+    return Adoption(eligible=len(voters), present=attended)
+
+
+def adoption_item(campaign: Campaign, votes_for: int, against: int, abstain: int) -> AgendaItem:
+    """The agenda item recording the adoption vote (not saved); refused when it does not pass."""
+    basis = adoption_basis(campaign)
+    item = AgendaItem(
+        activity=campaign.meeting,
+        kind=AgendaKind.OTHER,
+        title=ADOPTION_TITLE.format(year=campaign.year),
+        eligible=basis.eligible,
+        present=basis.present,
+        votes_for=votes_for,
+        votes_against=against,
+        votes_abstain=abstain,
     )
+    outcome = item.outcome
+    if outcome.problems:
+        raise Refused(*outcome.problems)
+    if not outcome.quorum_met:
+        raise Refused(
+            f"{campaign.meeting_name}登记出席的有表决权党员 {basis.present} 名，"
+            f"未超过应到会 {basis.eligible} 名的半数，不能表决组织评定：请先在会议的出勤页登记出勤。"
+        )
+    if not outcome.passed:
+        raise Refused(
+            f"赞成 {votes_for} 票，未超过应到会有表决权党员（{basis.eligible} 名）的半数，组织评定未获通过；"
+            "请支部委员会研究后重新提交党员大会表决。"
+        )
     return item
 
 
@@ -474,7 +538,6 @@ def decide(campaign: Campaign, member, proposed: str, data: DecisionInput) -> De
             "proposed_grade": proposed,
             "reason": reason,
             "decided_on": campaign.meeting.date,
-            "agenda_item": agenda_item_for(campaign),
         },
     )
     if data.grade != UNQUALIFIED:
@@ -501,6 +564,11 @@ def set_disposal(
     deadline = deadline or engine.add_months(decision.decided_on, rules.disposals[measure].deadline_months)
     if deadline < decision.decided_on:
         raise Refused("处置期限不能早于评定日期。")
+    if approved_on and not rules.disposals[measure].needs_approval:
+        raise Refused(
+            f"{rules.disposals[measure].name}由支部党员大会决定，不需报上级党组织批准（党章第九条只对劝其退党、"
+            "除名要求报批），请不要填写批准日期。"
+        )
     if approved_on and not decision.decided_on <= approved_on <= timezone.localdate():
         raise Refused("上级党组织批准日期应在评定日期之后、且不晚于今天。")
     disposal, _ = Disposal.objects.update_or_create(
@@ -517,7 +585,9 @@ def set_disposal(
 
 
 @transaction.atomic
-def finalise(campaign: Campaign) -> None:
+def finalise(campaign: Campaign, votes_for: int, against: int = 0, abstain: int = 0) -> AgendaItem:
+    """The 党员大会 adopts the 组织评定 by vote: recorded as one agenda item of the meeting, with its real
+    应到/实到 numbers, and every decision linked to it."""
     campaign = _locked(campaign)
     if not campaign.vote_is_closed or campaign.status == Campaign.Status.DECIDED:
         raise Refused("测评结束后、尚未完成评定的评议才能完成评定。")
@@ -530,5 +600,9 @@ def finalise(campaign: Campaign) -> None:
         raise Refused(f"还有 {len(graded - decided)} 名党员未评定等次，请全部评定后再完成。")
     if campaign.decisions.filter(grade=UNQUALIFIED, disposal__isnull=True).exists():
         raise Refused("请为每名不合格党员确定处置措施后再完成评定。")
+    item = adoption_item(campaign, votes_for, against, abstain)
+    item.save()
+    campaign.decisions.update(agenda_item=item)
     campaign.status = Campaign.Status.DECIDED
     campaign.save(update_fields=["status"])
+    return item

@@ -12,7 +12,15 @@ from dangjian.core import history, xlsx
 from dangjian.members.models import Member
 
 from . import documents, qr, services
-from .forms import CampaignForm, CodesForm, DecisionForm, DisposalForm, ExclusionForm, SelfEvaluationForm
+from .forms import (
+    AdoptionForm,
+    CampaignForm,
+    CodesForm,
+    DecisionForm,
+    DisposalForm,
+    ExclusionForm,
+    SelfEvaluationForm,
+)
 from .models import Campaign, Decision, SelfEvaluation
 from .rules import visible_campaigns
 from .ruleset import UNQUALIFIED, current
@@ -77,6 +85,18 @@ def campaign_edit(request, pk: int | None = None):
     return render(request, "evaluations/edit.html", {"form": form, "campaign": campaign})
 
 
+def _roll(request, campaign: Campaign) -> list:
+    """The participants, each with the exclusion reason this user may see (`shown_reason`)."""
+    sanctions = services.reads_discipline(request.user, campaign)
+    me = access_for(request.user).member_id
+    participants = list(
+        campaign.participants.select_related("member").order_by("-graded", "member__name_pinyin")
+    )
+    for p in participants:
+        p.shown_reason = services.shown_reason(p, sanctions, me)
+    return participants
+
+
 @login_required
 def campaign_detail(request, pk: int):
     campaign = _campaign(request, pk)
@@ -91,11 +111,12 @@ def campaign_detail(request, pk: int):
         "reads": reads,
         "right": services.right_for(campaign, me),
         "my_self": services.self_evaluation_for(campaign, me) if me else None,
-        "participants": campaign.participants.select_related("member").order_by(
-            "-graded", "member__name_pinyin"
-        ),
+        "participants": _roll(request, campaign),
         "rules": current(),
     }
+    if context["can_manage"] and campaign.vote_is_closed and campaign.status != Campaign.Status.DECIDED:
+        context["adoption"] = services.adoption_basis(campaign) if campaign.meeting_id else None
+        context["adoption_form"] = AdoptionForm()
     if reads:
         done, drafts, missing = services.self_progress(campaign)
         rights = campaign.voter_rights.filter(member__isnull=False)
@@ -117,6 +138,24 @@ def campaign_detail(request, pk: int):
     return render(request, "evaluations/detail.html", context)
 
 
+def _finalise(request):
+    """The finalise action with the adoption vote typed on the campaign page."""
+
+    def run(campaign: Campaign) -> None:
+        form = AdoptionForm(request.POST)
+        if not form.is_valid():
+            problems = [e for errors in form.errors.values() for e in errors]
+            raise services.Refused("党员大会表决票数有误：" + "；".join(problems))
+        services.finalise(
+            campaign,
+            form.cleaned_data["votes_for"],
+            form.cleaned_data["votes_against"] or 0,
+            form.cleaned_data["votes_abstain"] or 0,
+        )
+
+    return run
+
+
 @login_required
 @require_POST
 def campaign_action(request, pk: int, action: str):
@@ -124,7 +163,7 @@ def campaign_action(request, pk: int, action: str):
     done = {
         "open": (services.open_campaign, "评议已开始，已通知参评党员。"),
         "close": (services.close_vote, "民主测评已结束，可以查看统计结果。"),
-        "finalise": (services.finalise, "已完成组织评定。"),
+        "finalise": (_finalise(request), "已完成组织评定，已记入党员大会的议题与表决。"),
         "sync": (services.sync_roll, "已按党员名册重新核对参评和投票名单。"),
     }
     if action not in done:
@@ -502,7 +541,7 @@ def unqualified(request):
                     d.disposal.deadline if name else "",
                     d.disposal.get_follow_up_display() if name else "",
                     "逾期" if name and d.disposal.overdue else "",
-                    (d.disposal.approved_on or "待批准") if name else "",
+                    d.disposal.approval if name else "",
                 )
                 for d, name in rows
             ],
@@ -519,6 +558,10 @@ def export(request, pk: int, doc: str, fmt: str):
         raise Http404
     if not request.user.has_perm("evaluations.view_results", campaign):
         raise PermissionDenied
-    document = documents.BUILDERS[doc][0](campaign)
+    builder = documents.BUILDERS[doc][0]
+    if doc == "register":
+        document = builder(campaign, reads_discipline=services.reads_discipline(request.user, campaign))
+    else:
+        document = builder(campaign)
     response = HttpResponse(documents.WRITERS[fmt](document), content_type=documents.CONTENT_TYPES[fmt])
     return xlsx.attachment(response, document.filename(fmt))

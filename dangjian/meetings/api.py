@@ -45,9 +45,39 @@ class CheckOut(Schema):
     how: str
 
 
+class AgendaOut(Schema):
+    """A 支部党员大会 matter and its vote; 书面意见 (written opinions) apart from the votes in the room."""
+
+    kind: str
+    title: str
+    subject_id: int | None
+    eligible: int
+    present: int
+    votes_for: int
+    votes_against: int
+    votes_abstain: int
+    written_for: int
+    written_against: int
+    quorum_met: bool
+    passed: bool
+
+    @staticmethod
+    def resolve_quorum_met(obj) -> bool:
+        return obj.outcome.quorum_met
+
+    @staticmethod
+    def resolve_passed(obj) -> bool:
+        return obj.outcome.passed
+
+
 class ActivityDetailOut(ActivityOut):
     minutes: str
     checklist: list[CheckOut]
+    agenda: list[AgendaOut]
+
+    @staticmethod
+    def resolve_agenda(obj) -> list:
+        return list(obj.agenda.all())
 
     @staticmethod
     def resolve_checklist(obj) -> list:

@@ -109,11 +109,37 @@ class RecordForm(forms.Form):
 class AgendaForm(forms.ModelForm):
     class Meta:
         model = AgendaItem
-        fields = ["kind", "title", "subject", "present", "votes_for", "votes_against", "votes_abstain"]
+        fields = [
+            "kind",
+            "title",
+            "subject",
+            "present",
+            "votes_for",
+            "votes_against",
+            "votes_abstain",
+            "written_for",
+            "written_against",
+        ]
+        help_texts = {
+            "written_for": "接收预备党员、预备党员转正时，因故不能到会的有表决权党员会前提交的书面意见："
+            "计入赞成票数，不计入到会人数。",
+        }
 
     def __init__(self, *args, members, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["subject"].queryset = members
+        for name in WRITTEN:
+            self.fields[name].required = False
+
+    def clean(self):
+        data = super().clean()
+        for name in WRITTEN:  # left empty: nobody gave a written opinion
+            if data.get(name) is None and name not in self.errors:
+                data[name] = 0
+        return data
+
+
+WRITTEN = ("written_for", "written_against")
 
 
 class RectificationForm(forms.ModelForm):

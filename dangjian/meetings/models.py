@@ -201,6 +201,12 @@ class AgendaItem(models.Model):
     votes_for = models.PositiveIntegerField("赞成", default=0)
     votes_against = models.PositiveIntegerField("反对", default=0)
     votes_abstain = models.PositiveIntegerField("弃权", default=0)
+    # 书面意见: voting members who could not attend and gave their opinion in writing before the meeting
+    # (接收预备党员, 转正). Kept apart from the votes cast in the room; see votes.toml for how they count.
+    written_for = models.PositiveIntegerField(
+        "书面意见：赞成", default=0, help_text="因故不能到会的有表决权党员会前提交的书面意见"
+    )
+    written_against = models.PositiveIntegerField("书面意见：反对", default=0)
     created_at = models.DateTimeField("录入时间", auto_now_add=True)
     history = HistoricalRecords()
 
@@ -222,7 +228,12 @@ class AgendaItem(models.Model):
             self.votes_for,
             self.votes_against,
             self.votes_abstain,
+            written=(self.written_for, self.written_against),
         )
+
+    @property
+    def has_written(self) -> bool:
+        return bool(self.written_for or self.written_against)
 
 
 class RectificationStatus(models.TextChoices):

@@ -3,13 +3,14 @@
 - the branch's 书记/副书记/组织委员 and the office manage its activities; oversight reads;
 - a 党建指导员 reads the branches they guide and records the 党课 they give there;
 - a 党小组长 records attendance for their group (see services.recordable);
-- a member sees their branch's and group's activities (and any they are expected at), signs in, asks leave.
+- a member sees their branch's and group's activities (and any they are expected at), signs in, asks leave;
+  committee meetings only when they sit on that committee or are expected at it (`access.committee_kinds`).
 """
 
 import rules
 from django.db.models import Exists, OuterRef, Q
 
-from dangjian.accounts.access import access_for
+from dangjian.accounts.access import access_for, committee_kinds
 
 from . import services
 from .models import Activity, Attendance
@@ -22,7 +23,14 @@ def member_q(access) -> Q:
 
     own = Member.objects.filter(pk=access.member_id).values("org_id", "group_id").first() or {}
     attends = Attendance.objects.filter(activity=OuterRef("pk"), member_id=access.member_id)
-    return Q(org_id=own.get("org_id")) | Q(org_id=own.get("group_id")) | Q(Exists(attends))
+    committee = Q(kind__in=committee_kinds())
+    open_to_members = ~committee & (
+        Q(org_id=own.get("org_id")) | Q(org_id=own.get("group_id")) | Q(Exists(attends))
+    )
+    on_committee = committee & (
+        Q(org_id__in=access.committee_orgs) | Q(Exists(attends.filter(expected=True)))
+    )
+    return open_to_members | on_committee
 
 
 def visible_activities(user):

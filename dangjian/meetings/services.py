@@ -25,7 +25,7 @@ from dangjian.orgs.choices import COMMITTEE_TITLES, OrgKind, PositionTitle
 from dangjian.orgs.models import Organisation, Position
 from dangjian.rulebook import rulebook
 
-from . import policy
+from . import policy, votes
 from .models import (
     ATTENDED,
     EXCLUDED_KINDS,
@@ -298,19 +298,34 @@ class VoteOutcome:
 
 
 def vote_outcome(
-    quorum, eligible: int, present: int, votes_for: int, against: int, abstain: int
+    quorum,
+    eligible: int,
+    present: int,
+    votes_for: int,
+    against: int,
+    abstain: int,
+    written: tuple[int, int] = (0, 0),
 ) -> VoteOutcome:
     """Quorum: more than `present_over` of the eligible present; passes with more than `pass_over` of the
-    eligible (not of those present) in favour (《中国共产党支部工作条例（试行）》第十一条)."""
+    eligible (not of those present) in favour (《中国共产党支部工作条例（试行）》第十一条).
+
+    `written`: (for, against) 书面意见 of voting members who could not attend. By votes.toml they count in
+    the votes (《发展党员工作细则》第二十二条) but not toward the quorum."""
+    rule = votes.written_opinions()
+    written_for, written_against = written
     problems = []
     if present > eligible:
         problems.append("实到人数不能多于应到会有表决权的党员人数。")
+    elif present + written_for + written_against > eligible:
+        problems.append("实到人数与提交书面意见的人数合计不能多于应到会有表决权的党员人数。")
     if votes_for + against + abstain > present:
         problems.append("赞成、反对、弃权票合计不能多于实到人数。")
     if quorum is None or eligible == 0:
         return VoteOutcome(False, False, tuple(problems) or ("没有有表决权的党员，不能表决。",))
-    quorum_met = present > eligible * quorum.present_over
-    passed = quorum_met and not problems and votes_for > eligible * quorum.pass_over
+    in_quorum = present + (written_for + written_against if rule.counted_in_quorum else 0)
+    quorum_met = in_quorum > eligible * quorum.present_over
+    in_favour = votes_for + (written_for if rule.counted_in_votes else 0)
+    passed = quorum_met and not problems and in_favour > eligible * quorum.pass_over
     return VoteOutcome(quorum_met, passed, tuple(problems))
 
 
@@ -331,6 +346,10 @@ def agenda_problems(item: AgendaItem) -> list[str]:
             "不能作为接收预备党员的对象；"
             "申请人尚未录入名册时请不填涉及人员，在议题中写明姓名。"
         )
+    rule = votes.written_opinions()
+    if item.has_written and item.kind not in rule.kinds:
+        names = "、".join(AgendaKind(k).label for k in rule.kinds)
+        problems.append(f"书面意见只用于{names}的表决，其他议题请不要填写书面意见。")
     attended = item.activity.attendance.filter(status__in=ATTENDED).count()
     if item.present > attended:
         problems.append(

@@ -45,6 +45,7 @@ from .models import (
     is_late,
 )
 from .rules import visible_activities
+from .votes import written_opinions
 
 PAGE_SIZE = 30
 
@@ -188,6 +189,7 @@ def activity_detail(request, pk: int):
             "eligible": len(services.eligible_voters(services.branch_of(activity.org), activity.date))
             if activity.kind == "general_meeting"
             else None,
+            "written_rule": written_opinions(),
             "history": history.changes(activity),
             "minutes_late": activity.minutes_at is not None and is_late(activity.minutes_at, activity.date),
         },

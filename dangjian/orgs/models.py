@@ -2,7 +2,8 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Count, Q
+from django.db.models import Case, Count, OuterRef, Q, Subquery, When
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -11,18 +12,31 @@ from . import structure
 from .choices import CHILD_KINDS, MANAGING_TITLES, TITLES_BY_KIND, OrgCategory, OrgKind, PositionTitle
 
 
+def _member_count(link: str, **extra):
+    """Active members whose `link` (org or group) is the outer organisation, as a subquery."""
+    from dangjian.members.choices import ACTIVE_STATUSES
+    from dangjian.members.models import Member
+
+    rows = Member.objects.filter(**{link: OuterRef("pk")}, status__in=ACTIVE_STATUSES, **extra).order_by()
+    return Coalesce(Subquery(rows.values(link).annotate(n=Count("pk")).values("n")), 0)
+
+
 class OrganisationQuerySet(models.QuerySet):
     def subtree(self, org: "Organisation") -> "OrganisationQuerySet":
         return self.filter(path__startswith=org.path)
 
     def with_member_counts(self) -> "OrganisationQuerySet":
-        from dangjian.members.choices import ACTIVE_STATUSES, Category
+        """Annotate `active_members` and `full_members`: a 党支部's members by `Member.org`, a 党小组's by
+        `Member.group` (members belong to a branch and, within it, to a group)."""
+        from dangjian.members.choices import Category
 
-        active = Q(members__status__in=ACTIVE_STATUSES)
-        return self.annotate(
-            active_members=Count("members", filter=active),
-            full_members=Count("members", filter=active & Q(members__category=Category.FULL)),
-        )
+        def count(**extra):
+            return Case(
+                When(kind=OrgKind.GROUP, then=_member_count("group", **extra)),
+                default=_member_count("org", **extra),
+            )
+
+        return self.annotate(active_members=count(), full_members=count(category=Category.FULL))
 
 
 class Organisation(models.Model):
@@ -114,7 +128,8 @@ class Organisation(models.Model):
 
         if "full_members" in self.__dict__:  # from with_member_counts()
             return self.full_members
-        return self.members.filter(status__in=ACTIVE_STATUSES, category=Category.FULL).count()
+        members = self.group_members if self.kind == OrgKind.GROUP else self.members
+        return members.filter(status__in=ACTIVE_STATUSES, category=Category.FULL).count()
 
     @property
     def has_committee(self) -> bool:

@@ -4,7 +4,7 @@ from django.utils import timezone
 
 from dangjian.evaluations import services
 from dangjian.evaluations.models import Campaign
-from dangjian.meetings.models import Activity
+from dangjian.meetings.models import Activity, Attendance
 from dangjian.meetings.models import Status as ActivityStatus
 
 
@@ -51,11 +51,22 @@ def general_meeting(org, days: int = 0, status=ActivityStatus.HELD) -> Activity:
     )
 
 
-def hold_meeting(campaign, days: int = 0) -> Activity:
-    """Link the campaign to a held 支部党员大会 (today by default), as deciding requires."""
+def hold_meeting(campaign, days: int = 0, absent: int = 0) -> Activity:
+    """Link the campaign to a held 支部党员大会 (today by default), as deciding requires; the branch's
+    members attended it, except the last `absent` of them."""
     campaign.meeting = general_meeting(campaign.org, days)
     Campaign.objects.filter(pk=campaign.pk).update(meeting=campaign.meeting)
+    members = list(campaign.org.members.order_by("pk"))
+    Attendance.objects.bulk_create(
+        Attendance(
+            activity=campaign.meeting, member=m, status="present" if i < len(members) - absent else "absent"
+        )
+        for i, m in enumerate(members)
+    )
     return campaign.meeting
+
+
+ADOPTED = {"votes_for": 8, "votes_against": 0, "votes_abstain": 0}  # branch A's 8 voters, all in favour
 
 
 def settings_form(campaign, **extra) -> dict:

@@ -27,7 +27,7 @@ def test_member_sees_campaign_roll_and_own_tasks(world, client_for):
         "has_voted": False,
     }
     probationary = next(p for p in detail["roll"] if p["name"] == "甲预备")
-    assert not probationary["graded"] and "预备期未满一年" in probationary["excluded_reason"]
+    assert not probationary["graded"] and "不评定等次" in probationary["excluded_reason"]
     assert client_for("member_b").get(f"/api/evaluations/{campaign.pk}").status_code == 404
 
 

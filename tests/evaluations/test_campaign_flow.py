@@ -15,9 +15,9 @@ from dangjian.core import xlsx
 from dangjian.evaluations import services
 from dangjian.evaluations.models import Ballot, BallotGrade, Campaign, Decision, VoterRight
 from dangjian.notifications.models import Notification
-from tests.factories import UserFactory
+from tests.factories import MemberFactory, UserFactory
 
-from .helpers import full_ballot, hold_meeting, open_campaign, post_data, settings_form
+from .helpers import ADOPTED, full_ballot, hold_meeting, open_campaign, post_data, settings_form
 
 pytestmark = pytest.mark.django_db
 
@@ -43,15 +43,14 @@ def test_secretary_creates_and_opens_a_campaign_with_exclusions_shown(world, cli
     assert campaign.participants.filter(graded=True).count() == 8
     probationary = campaign.participants.get(member__name="甲预备")
     assert (
-        not probationary.graded
-        and probationary.writes_self
-        and "预备期未满一年" in probationary.excluded_reason
+        not probationary.graded and probationary.writes_self and "不评定等次" in probationary.excluded_reason
     )
-    assert campaign.voter_rights.count() == 8
-    assert not campaign.voter_rights.filter(member__name="甲预备").exists()
+    # 预备党员 rate the others in the 民主测评 (not graded themselves)
+    assert campaign.voter_rights.count() == 9
+    assert campaign.voter_rights.filter(member__name="甲预备").exists()
 
     page = client.get(campaign.get_absolute_url()).content.decode()
-    assert "预备期未满一年" in page and "开始评议" in page
+    assert "不评定等次" in page and "开始评议" in page
 
     assert client.post(f"/evaluations/{campaign.pk}/do/open/").status_code == 302
     campaign.refresh_from_db()
@@ -156,6 +155,7 @@ def test_self_evaluation_outside_its_window_is_refused(world):
 
 
 def test_members_vote_once_and_refusals_are_clear(world, client_for):
+    mobile = MemberFactory(org=world.branch_a, name="甲流动", status="mobile")
     campaign = open_campaign(world)
     url = f"/evaluations/{campaign.pk}/vote/"
     member = client_for("member_a")
@@ -182,11 +182,11 @@ def test_members_vote_once_and_refusals_are_clear(world, client_for):
         services.cast_ballot(
             campaign,
             {m: ("qualified", "") for m in [p.pk for p in world.members_a[:8]]},
-            member=world.members_a[8],
+            member=mobile,
         )
-    # the probationary member has no vote: the page answers 403
+    # a 流动党员 evaluated elsewhere has no ballot here: the page answers 403
     c = Client()
-    c.force_login(UserFactory(member=world.members_a[8]))
+    c.force_login(UserFactory(member=mobile))
     assert c.get(url).status_code == 403
 
 
@@ -292,7 +292,7 @@ def test_tally_decisions_cap_disposal_and_documents(world, client_for, tmp_path)
     assert "不能超过 2 名" in over.content.decode()
     assert not Decision.objects.filter(member=a[5]).exists()
 
-    early = secretary.post(f"/evaluations/{campaign.pk}/do/finalise/", follow=True).content.decode()
+    early = secretary.post(f"/evaluations/{campaign.pk}/do/finalise/", ADOPTED, follow=True).content.decode()
     assert "未评定等次" in early
 
     bad = secretary.post(
@@ -306,12 +306,12 @@ def test_tally_decisions_cap_disposal_and_documents(world, client_for, tmp_path)
     disposal = Decision.objects.get(member=a[3]).disposal
     assert disposal.deadline == meeting.date.replace(year=meeting.date.year + 1)
     decision = Decision.objects.get(member=a[3])
-    assert decision.decided_on == meeting.date and decision.agenda_item.activity == meeting
+    assert decision.decided_on == meeting.date and decision.agenda_item is None  # linked when adopted
     for m in (a[0], a[4], a[5], a[6], a[7]):
         decide(m, "qualified", "表现良好")
     assert (
         "已完成组织评定"
-        in secretary.post(f"/evaluations/{campaign.pk}/do/finalise/", follow=True).content.decode()
+        in secretary.post(f"/evaluations/{campaign.pk}/do/finalise/", ADOPTED, follow=True).content.decode()
     )
     campaign.refresh_from_db()
     assert campaign.status == Campaign.Status.DECIDED

@@ -3,7 +3,7 @@
 import pytest
 
 from dangjian.demo import town
-from dangjian.evaluations.models import Ballot, BallotGrade, Campaign, Decision, VoterRight
+from dangjian.evaluations.models import Ballot, BallotGrade, Campaign, Decision, Participant, VoterRight
 
 pytestmark = pytest.mark.django_db
 
@@ -20,5 +20,7 @@ def test_demo_has_finished_campaigns_with_secret_ballots():
         assert c.decisions.filter(grade="excellent").count() <= graded // 3
     unqualified = Decision.objects.filter(grade="unqualified")
     assert unqualified.exists() and all(d.disposal.measure == "correct" for d in unqualified)
-    assert VoterRight.objects.filter(member__category="probationary").count() == 0
+    probationary = VoterRight.objects.filter(member__category="probationary")
+    assert probationary.exists()  # 预备党员 rate the others, and are never graded
+    assert not Participant.objects.filter(member__category="probationary", graded=True).exists()
     assert Ballot.objects.exists()

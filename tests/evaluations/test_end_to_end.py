@@ -7,10 +7,11 @@ from django.test import Client
 from django.utils import timezone
 
 from dangjian.evaluations.models import Ballot, Campaign, Decision
+from dangjian.meetings.models import Attendance
 from dangjian.meetings.models import Status as ActivityStatus
 from tests.factories import UserFactory
 
-from .helpers import general_meeting
+from .helpers import ADOPTED, general_meeting
 
 pytestmark = pytest.mark.django_db
 
@@ -61,7 +62,7 @@ def test_a_whole_campaign_through_the_pages(world, client_for):
         assert client.post(f"/evaluations/{campaign.pk}/vote/", ballot).status_code == 200
     detail = secretary.get(campaign.get_absolute_url()).content.decode()
     pending = detail.split("尚未提交自评")[1].split("已提交自评")[0]
-    assert "8/8" in detail and "甲预备" in pending and "甲0" not in pending  # 甲预备 has not written one
+    assert "8/9" in detail and "甲预备" in pending and "甲0" not in pending  # 甲预备 has not written one
 
     # five 群众代表 with printed codes
     codes = [
@@ -90,6 +91,8 @@ def test_a_whole_campaign_through_the_pages(world, client_for):
     # the 党员大会 is held (recorded in 组织生活), and the branch decides there
     meeting.status = ActivityStatus.HELD
     meeting.save()
+    for m in a:
+        Attendance.objects.update_or_create(activity=meeting, member=m, defaults={"status": "present"})
     for m in graded:
         grade, reason = ("unqualified", "经教育仍不参加组织生活") if m == a[3].pk else ("qualified", "")
         if m == a[1].pk:
@@ -104,11 +107,13 @@ def test_a_whole_campaign_through_the_pages(world, client_for):
         f"/evaluations/{campaign.pk}/disposal/{a[3].pk}/",
         {"measure": "correct", "follow_up": "pending", "notes": "党小组长帮扶"},
     )
-    done = secretary.post(f"/evaluations/{campaign.pk}/do/finalise/", follow=True).content.decode()
+    done = secretary.post(f"/evaluations/{campaign.pk}/do/finalise/", ADOPTED, follow=True).content.decode()
     assert "已完成组织评定" in done
     campaign.refresh_from_db()
     assert campaign.status == Campaign.Status.DECIDED
     assert Decision.objects.filter(agenda_item__activity=meeting).count() == len(graded)
+    item = meeting.agenda.get()
+    assert (item.eligible, item.present, item.votes_for) == (8, 8, 8) and item.outcome.passed
 
     # after the meeting members may read each other's self-evaluations; the documents are there
     assert client_for("member_a").get(f"/evaluations/{campaign.pk}/self/{a[2].pk}/").status_code == 200

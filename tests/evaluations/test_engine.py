@@ -21,15 +21,19 @@ def test_full_member_is_graded_and_votes():
     assert engine.standing(member(), DAY, RULES) == engine.Standing(graded=True, writes_self=True, votes=True)
 
 
-def test_probationary_under_a_year_writes_self_but_is_not_graded_and_has_no_vote():
-    s = engine.standing(member(Category.PROBATIONARY, joined=DAY - dt.timedelta(days=100)), DAY, RULES)
-    assert (s.graded, s.writes_self, s.votes) == (False, True, False)
-    assert "预备党员" in s.reason
+@pytest.mark.parametrize("days", [100, 400])  # 400: a probation extended beyond a year
+def test_probationary_take_part_and_rate_others_but_are_never_graded(days):
+    s = engine.standing(member(Category.PROBATIONARY, joined=DAY - dt.timedelta(days=days)), DAY, RULES)
+    assert (s.graded, s.writes_self, s.votes) == (False, True, True)
+    assert "不评定等次" in s.reason and "临洮县委组织部" in RULES.probationary_source
+    assert RULES.probationary_local
 
 
-def test_probation_extended_beyond_a_year_is_graded_without_a_vote():
-    s = engine.standing(member(Category.PROBATIONARY, joined=DAY - dt.timedelta(days=400)), DAY, RULES)
-    assert (s.graded, s.votes) == (True, False)
+def test_excellent_cap_leaves_probationary_members_out_of_the_count():
+    full = [member() for _ in range(6)]
+    extended = [member(Category.PROBATIONARY, joined=DAY - dt.timedelta(days=400)) for _ in range(3)]
+    graded = sum(engine.standing(m, DAY, RULES).graded for m in full + extended)
+    assert graded == 6 and engine.excellent_limit(graded, RULES) == 2  # 1/3 of 6, not of 9
 
 
 @pytest.mark.parametrize("status,word", [(Status.MOBILE, "流动"), (Status.LOST, "失联")])

@@ -10,7 +10,7 @@ from docx import Document as Word
 from dangjian.evaluations import services
 from dangjian.evaluations.models import Ballot, Campaign, Disposal
 
-from .helpers import full_ballot, hold_meeting, open_campaign, post_data
+from .helpers import ADOPTED, full_ballot, hold_meeting, open_campaign, post_data
 
 pytestmark = pytest.mark.django_db
 
@@ -89,7 +89,7 @@ def test_disposal_approval_and_overdue_flag_on_the_town_list(world, client_for):
     assert "甲3" not in office.get("/evaluations/unqualified/").content.decode()  # not finalised yet
     for m in (a[0], a[1], a[2], a[4], a[5], a[6], a[7]):
         services.decide(campaign, m, "qualified", services.DecisionInput("qualified"))
-    services.finalise(campaign)
+    services.finalise(campaign, ADOPTED["votes_for"])
     listing = office.get("/evaluations/unqualified/").content.decode()
     assert "甲3" in listing and "逾期" in listing and "待批准" in listing
     approved = meeting.date + dt.timedelta(days=30)

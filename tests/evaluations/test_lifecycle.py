@@ -108,15 +108,14 @@ def test_deciding_needs_the_linked_general_meeting_to_have_been_held(world, clie
     page = client_for("secretary_a").get(f"/evaluations/{campaign.pk}/tally/").content.decode()
     assert "尚未召开" in page and 'name="grade"' not in page
     with pytest.raises(services.Refused, match="尚未召开"):
-        services.finalise(campaign)
+        services.finalise(campaign, 8)
     assert not Decision.objects.exists()
 
     held = hold_meeting(campaign, days=-2)
     decision = decide()
     assert decision.decided_on == held.date <= TODAY()
-    assert decision.agenda_item.activity == held and "组织评定" in decision.agenda_item.title
-    second = services.decide(campaign, a[1], "", services.DecisionInput("qualified"))
-    assert second.agenda_item == decision.agenda_item  # one agenda item for the campaign's decisions
+    assert decision.decided_on == held.date and decision.agenda_item is None  # no vote item per decision
+    assert not held.agenda.exists()
 
 
 def test_secretary_excludes_a_member_by_hand_while_preparing(world, client_for):
@@ -159,20 +158,21 @@ def test_voting_rights_are_listed_with_reasons(world, client_for):
     page = client_for("secretary_a").get(campaign.get_absolute_url()).content.decode()
     assert "投票权" in page
     roll = client_for("secretary_a").get(f"/api/evaluations/{campaign.pk}").json()["roll"]
-    assert {p["name"]: p["votes"] for p in roll}["甲预备"] is False
+    assert {p["name"]: p["votes"] for p in roll}["甲预备"] is True  # rates the others, is not graded
     assert {p["name"]: p["votes"] for p in roll}["甲0"] is True
     # while the vote is open: turnout only, no names of who has or has not voted
     assert "尚未投票" not in page and "只显示投票人数" in page
 
 
 def test_a_member_without_a_vote_is_told_why(world, client):
-    from tests.factories import UserFactory
+    from tests.factories import MemberFactory, UserFactory
 
+    mobile = MemberFactory(org=world.branch_a, name="甲流动", status="mobile")
     campaign = open_campaign(world)
-    client.force_login(UserFactory(member=world.members_a[8]))
+    client.force_login(UserFactory(member=mobile))
     page = client.get(f"/evaluations/{campaign.pk}/vote/")
-    assert page.status_code == 403 and "预备期未满一年" in page.content.decode()
+    assert page.status_code == 403 and "流动党员" in page.content.decode()
     api = client.post(
         f"/api/evaluations/{campaign.pk}/ballot", {"grades": []}, content_type="application/json"
     )
-    assert api.status_code == 403 and "没有表决权" in api.json()["detail"]
+    assert api.status_code == 403 and "投票资格" in api.json()["detail"]

@@ -29,6 +29,8 @@ PLANNERS = frozenset({"office", "secretary_a", "organiser_b", "instructor_a"})
 A_VIEWERS = frozenset({"office", "oversight", "secretary_a", "instructor_a", "group_leader_a", "member_a"})
 A_MANAGERS = frozenset({"office", "secretary_a"})
 A_MEMBERS = frozenset({"secretary_a", "group_leader_a", "member_a"})
+# 支部委员会: the committee (secretary_a) and those reading the branch from above; not its members.
+A_COMMITTEE_READERS = frozenset({"office", "oversight", "secretary_a", "instructor_a"})
 
 
 def theme(w):
@@ -59,6 +61,21 @@ def general(w):
     if not hasattr(w, "_general"):
         w._general = make_activity(w.branch_a, "general_meeting")
     return w._general
+
+
+def committee(w):
+    if not hasattr(w, "_committee"):
+        w._committee = make_activity(w.branch_a, "committee_meeting")
+    return w._committee
+
+
+def committee_record(w):
+    """The committee meeting's minutes as an uploaded file."""
+    row = Record(
+        activity=committee(w), kind="minutes", original_name="纪要.txt", content_type="text/plain", size=2
+    )
+    row.file.save("纪要.txt", ContentFile(b"ok"), save=True)
+    return row
 
 
 def leave_row(w):
@@ -229,6 +246,29 @@ CASES = [
         ok=(302,),
     ),
     Case("record file A", lambda w: f"/meetings/records/{record(w).pk}/", A_VIEWERS),
+    Case("committee A", lambda w: f"/meetings/{committee(w).pk}/", A_COMMITTEE_READERS),
+    Case("committee print A", lambda w: f"/meetings/{committee(w).pk}/print/", A_COMMITTEE_READERS),
+    Case(
+        "committee attendance A",
+        lambda w: f"/meetings/{committee(w).pk}/attendance/",
+        A_COMMITTEE_READERS,
+    ),
+    Case("committee record A", lambda w: f"/meetings/records/{committee_record(w).pk}/", A_COMMITTEE_READERS),
+    Case("api committee A", lambda w: f"/api/meetings/{committee(w).pk}", A_COMMITTEE_READERS, api=True),
+    Case(
+        "api committee attendance A",
+        lambda w: f"/api/meetings/{committee(w).pk}/attendance",
+        A_COMMITTEE_READERS,
+        api=True,
+    ),
+    Case(
+        "committee leave A",
+        lambda w: f"/meetings/{committee(w).pk}/leave/",
+        frozenset({"secretary_a", "instructor_a"}),  # the instructor is told they are not expected
+        method="post",
+        data=lambda w: {"reason": "出差"},
+        ok=(302,),
+    ),
     Case("api list", lambda w: "/api/meetings/", EVERYONE, api=True),
     Case("api detail A", lambda w: f"/api/meetings/{theme(w).pk}", A_VIEWERS, api=True),
     Case("api attendance A", lambda w: f"/api/meetings/{theme(w).pk}/attendance", A_VIEWERS, api=True),
@@ -315,3 +355,25 @@ def test_member_sees_own_attendance_row_only_in_api(world, client_for):
     rows = client_for("member_a").get(f"/api/meetings/{a.pk}/attendance").json()
     assert [r["member_id"] for r in rows] == [world.members_a[7].pk]
     assert len(client_for("secretary_a").get(f"/api/meetings/{a.pk}/attendance").json()) == 9
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["member_a", "group_leader_a"])
+def test_committee_meetings_are_not_listed_to_ordinary_members(role, world, client_for):
+    meeting = committee(world)
+    meeting.title = "研究发展对象人选"
+    meeting.save()
+    client = client_for(role)
+    assert "研究发展对象人选" not in client.get("/meetings/").content.decode()
+    month = f"{meeting.date:%Y-%m}"
+    assert "研究发展对象人选" not in client.get(f"/meetings/calendar/?org=BRA&month={month}").content.decode()
+    assert meeting.pk not in [a["id"] for a in client.get("/api/meetings/").json()["items"]]
+    # the branch's other activities stay listed
+    assert theme(world).pk in [a["id"] for a in client.get("/api/meetings/").json()["items"]]
+
+
+@pytest.mark.django_db
+def test_committee_meeting_listed_to_its_committee_and_the_office(world, client_for):
+    meeting = committee(world)
+    for role in ("secretary_a", "office", "instructor_a"):
+        assert meeting.pk in [a["id"] for a in client_for(role).get("/api/meetings/").json()["items"]]
