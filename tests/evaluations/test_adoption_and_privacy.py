@@ -150,7 +150,7 @@ def test_migration_removes_the_empty_items_deciding_used_to_add(world):
     from django.apps import apps
 
     migration = importlib.import_module(
-        "dangjian.evaluations.migrations.0006_adoption_vote_and_disposal_approval"
+        "dangjian.evaluations.migrations.0007_adoption_vote_and_disposal_approval"
     )
     campaign, meeting = ready(world)
     decided_all(world, campaign)

@@ -18,7 +18,7 @@ def drop_empty_adoption_items(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('evaluations', '0005_hash_codes_and_ballots_without_rowid'),
+        ('evaluations', '0006_sealed_ballots'),
         ('meetings', '0003_written_opinions'),
     ]
 
