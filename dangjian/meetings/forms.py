@@ -10,6 +10,7 @@ from dangjian.orgs.models import Position
 from dangjian.rulebook import rulebook
 
 from .models import Activity, AgendaItem, AttendanceStatus, Rectification, activity_choices
+from .services import KIND_SPECIFIC_FIELDS, kind_fields
 
 
 class DateTimeInput(forms.DateTimeInput):
@@ -75,11 +76,22 @@ class ActivityForm(forms.ModelForm):
         self.fields["speaker"].queryset = Member.objects.filter(
             Q(pk__in=members.values("pk")) | Q(pk__in=leaders)
         )
-        self.fields["speaker"].help_text = "仅党课填写；授课人应为本支部书记或党建指导员，否则保留并标注。"
+        self.fields["speaker"].help_text = "授课人应为党组织书记或党建指导员，否则保留并标注。"
         self.fields["actual_start"].help_text = "活动召开后填写；尚未召开的活动留空。"
+        # Which kinds use a field: static/meetings/activity_form.js shows it only for them.
+        self.kinds_of = {
+            name: [i.code for i in rulebook.current().activity_items() if name in kind_fields(i)]
+            for name in KIND_SPECIFIC_FIELDS
+        }
+        for name, kinds in self.kinds_of.items():
+            self.fields[name].widget.attrs["data-kinds"] = " ".join(kinds)
 
     def clean(self):
         data = super().clean()
+        # A field the chosen kind does not use is cleared, whatever was sent (e.g. from before a switch).
+        for name, kinds in self.kinds_of.items():
+            if data.get("kind") not in kinds:
+                data[name] = [] if name == "parts" else None
         org = data.get("org")
         if org is not None and org.pk in self.lecture_only and data.get("kind") != "party_lecture":
             self.add_error("kind", "党建指导员只能登记本人讲授的党课。")

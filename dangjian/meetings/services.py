@@ -93,6 +93,15 @@ def speaker_titles(speaker_id: int, org: Organisation, on: dt.date) -> set[str]:
 
 # ---- validation of an activity ----
 
+KIND_SPECIFIC_FIELDS = ("speaker", "parts")
+
+
+def kind_fields(item) -> frozenset[str]:
+    """Which of KIND_SPECIFIC_FIELDS an item's activities use: 授课人 for the 党课, 环节 for an item whose
+    rulebook entry lists parts (主题党日)."""
+    used = {"speaker"} if item.code == "party_lecture" else set()
+    return frozenset(used | ({"parts"} if item.parts else set()))
+
 
 def activity_problems(activity: Activity) -> dict[str, str]:
     """What is wrong with an activity, by form field, in Chinese (shared by forms, API and import)."""

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from dangjian.accounts.access import access_for
 from dangjian.core import history
 from dangjian.members.models import Member
+from dangjian.orgs.choices import OrgKind
 from dangjian.orgs.models import Organisation
 
 from . import services
@@ -128,11 +129,7 @@ def activity_edit(request, pk: int | None = None):
     lecture_only = frozenset(access.lecture) - set(access.manageable_orgs().values_list("pk", flat=True))
     initial = None
     if activity is None:
-        initial = {
-            "org": Organisation.objects.filter(code=request.GET.get("org", ""))
-            .values_list("pk", flat=True)
-            .first()
-        }
+        initial = {"org": _default_org(orgs, request.GET.get("org", ""))}
         if lecture_only:
             initial |= {"kind": "party_lecture", "speaker": access.member_id}
     form = ActivityForm(
@@ -146,6 +143,15 @@ def activity_edit(request, pk: int | None = None):
         )
         return redirect(saved)
     return render(request, "meetings/edit.html", {"form": form, "activity": activity})
+
+
+def _default_org(orgs, code: str) -> int | None:
+    """The organisation a new activity is for: the one asked for, else the only one the user runs above its
+    党小组 (a 书记 plans for their branch; the office, running many, chooses)."""
+    if code:
+        return orgs.filter(code=code).values_list("pk", flat=True).first()
+    above_groups = list(orgs.exclude(kind=OrgKind.GROUP).values_list("pk", flat=True)[:2])
+    return above_groups[0] if len(above_groups) == 1 else None
 
 
 @login_required
