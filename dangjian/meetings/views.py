@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from dangjian.accounts.access import access_for
-from dangjian.core import history
+from dangjian.core import history, orgpicker
 from dangjian.members.models import Member
 from dangjian.orgs.choices import OrgKind
 from dangjian.orgs.models import Organisation
@@ -73,6 +73,10 @@ def _managed_row(request, queryset, pk: int):
     return row
 
 
+def _org_filter(request, access) -> orgpicker.OrgPick:
+    return orgpicker.pick_org(access.visible_orgs(), request.GET.get("org", ""))
+
+
 def _branch_members(activity: Activity):
     branch = services.branch_of(activity.org)
     return Member.objects.filter(org=branch).active()
@@ -82,10 +86,9 @@ def _branch_members(activity: Activity):
 def activity_list(request):
     access = access_for(request.user)
     activities = visible_activities(request.user)
-    org = None
-    if code := request.GET.get("org", "").strip():
-        org = access.visible_orgs().filter(code=code).first()
-        activities = activities.filter(org__path__startswith=org.path) if org else activities.none()
+    pick = _org_filter(request, access)
+    if pick.text:
+        activities = activities.filter(org__path__startswith=pick.org.path) if pick.org else activities.none()
     if kind := request.GET.get("kind", ""):
         activities = activities.filter(kind=kind)
     today = timezone.localdate()
@@ -109,8 +112,8 @@ def activity_list(request):
             "page": page,
             "upcoming": upcoming[:10],
             "makeups": makeups,
-            "org": org,
-            "org_code": code,
+            "org_pick": pick,
+            "org_code": pick.code,
             "kind": kind,
             "kinds": activity_choices(),
             "can_add": request.user.has_perm("meetings.add_activity"),
@@ -560,12 +563,11 @@ def month_calendar(request):
     activities = (
         visible_activities(request.user).filter(date__range=(first, last)).exclude(status=Status.CANCELLED)
     )
-    org = None
-    if code := request.GET.get("org", "").strip():
-        org = access.visible_orgs().filter(code=code).first()
-        activities = activities.filter(org__path__startswith=org.path) if org else activities.none()
+    pick = _org_filter(request, access)
+    if pick.text:
+        activities = activities.filter(org__path__startswith=pick.org.path) if pick.org else activities.none()
     by_day: dict[dt.date, list[Activity]] = {}
-    for a in activities.order_by("planned_start"):
+    for a in activities.select_related("org__parent").order_by("planned_start"):
         by_day.setdefault(a.date, []).append(a)
     weeks = [
         [(d, by_day.get(d, [])) if d.month == first.month else (None, []) for d in week]
@@ -581,8 +583,9 @@ def month_calendar(request):
             "first": first,
             "previous": previous,
             "following": following,
-            "org": org,
-            "org_code": code,
+            "org_pick": pick,
+            "org": pick.org,
+            "org_code": pick.code,
             "today": today,
             "count": sum(len(v) for v in by_day.values()),
         },
