@@ -103,15 +103,33 @@ class MinutesForm(forms.Form):
 
 
 class RecordForm(forms.Form):
+    """A record filed with an activity: a file, or where the paper record is kept."""
+
     kind = forms.ChoiceField(label="记录类型")
     file = forms.FileField(
-        label="文件", help_text="活动剪影：JPG/PNG 照片；其他：PDF、Word、Excel 或 JPG/PNG。"
+        label="文件",
+        required=False,
+        help_text="活动剪影：JPG/PNG 照片；其他：PDF、Word、Excel 或 JPG/PNG。",
+    )
+    reference = forms.CharField(
+        label="或：纸质存档位置",
+        required=False,
+        max_length=200,
+        help_text="只有纸质记录时填写存放位置，如：党建档案柜2号 2025年第3卷。",
     )
 
     def __init__(self, *args, codes, **kwargs):
         super().__init__(*args, **kwargs)
         book = rulebook.current()
         self.fields["kind"].choices = [(c, book.record_name(c)) for c in codes]
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("file") and not data.get("reference", "").strip() and "reference" not in self.errors:
+            raise forms.ValidationError("请选择要上传的文件，或填写纸质存档位置。")
+        if data.get("file") and data.get("reference", "").strip():
+            raise forms.ValidationError("上传文件和纸质存档位置请只填一项：有电子文件时不必再填存档位置。")
+        return data
 
 
 class AgendaForm(forms.ModelForm):

@@ -170,6 +170,7 @@ def activity_detail(request, pk: int):
     mine = next((a for a in attendance if a.member_id == access.member_id), None)
     counts = {label: sum(1 for a in attendance if a.status == value) for value, label in ATTENDANCE_CHOICES}
     members = _branch_members(activity)
+    records = list(activity.records.select_related("uploaded_by", "removed_by"))
     return render(
         request,
         "meetings/detail.html",
@@ -180,7 +181,8 @@ def activity_detail(request, pk: int):
             "can_record": request.user.has_perm("meetings.record_attendance", activity),
             "checklist": services.record_checklist(activity),
             "stages": services.stage_checklist(activity),
-            "records": activity.records.select_related("uploaded_by"),
+            "records": [r for r in records if not r.removed_at],
+            "removed": [r for r in records if r.removed_at],
             "agenda": activity.agenda.select_related("subject"),
             "rectifications": activity.rectifications.select_related("owner"),
             "mine": mine,
@@ -204,8 +206,13 @@ def activity_detail(request, pk: int):
 
 
 def _record_codes(activity: Activity) -> tuple[str, ...]:
+    """The records an activity's item requires, and photos (活动剪影) for any kind."""
     item = activity.item
-    return item.records if item and item.records else tuple(services.rulebook.current().record_kinds)
+    book = services.rulebook.current()
+    if not item or not item.records:
+        return tuple(book.record_kinds)
+    photos = tuple(code for code, kind in book.record_kinds.items() if kind.media == "image")
+    return tuple(dict.fromkeys(item.records + photos))
 
 
 @login_required
@@ -457,17 +464,34 @@ def record_upload(request, pk: int):
     activity = _managed(request, pk)
     form = RecordForm(request.POST, request.FILES, codes=_record_codes(activity))
     if not form.is_valid():
-        messages.error(request, "请选择记录类型和文件。")
-    else:
-        try:
-            services.store_record(
-                activity, form.cleaned_data["kind"], form.cleaned_data["file"], request.user
-            )
-        except services.UploadRefused as exc:
-            messages.error(request, f"上传未成功：{exc}")
+        problems = [e for errors in form.errors.values() for e in errors]
+        messages.error(request, "记录未保存：" + "；".join(problems))
+        return redirect(activity)
+    kind, upload = form.cleaned_data["kind"], form.cleaned_data["file"]
+    try:
+        if upload:
+            services.store_record(activity, kind, upload, request.user)
         else:
-            messages.success(request, "记录已上传。")
+            services.file_paper_record(activity, kind, form.cleaned_data["reference"], request.user)
+    except services.UploadRefused as exc:
+        messages.error(request, f"{'上传未成功' if upload else '记录未保存'}：{exc}")
+    else:
+        messages.success(request, "记录已上传。" if upload else "已登记纸质存档位置。")
     return redirect(activity)
+
+
+@login_required
+@require_POST
+def record_remove(request, pk: int):
+    """Whoever manages the activity takes back a record filed by mistake (kept, listed as removed)."""
+    record = _managed_row(request, Record.objects.all(), pk)
+    try:
+        services.remove_record(record, request.user)
+    except services.UploadRefused as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"已移除“{record.kind_name}：{record}”，它不再计为该活动的记录。")
+    return redirect(record.activity)
 
 
 @login_required
@@ -477,6 +501,8 @@ def record_file(request, pk: int):
     )
     if not record.file:
         raise Http404
+    if record.removed_at and not request.user.has_perm("meetings.change_activity", record.activity):
+        raise Http404  # a file removed as wrong is shown only to those who manage the activity
     return FileResponse(
         record.file.open("rb"),
         content_type=record.content_type or "application/octet-stream",

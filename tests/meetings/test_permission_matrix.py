@@ -94,6 +94,11 @@ def record(w):
     return row
 
 
+def lecture_record(w):
+    """A paper 党课记录 of the instructor's lecture at branch A."""
+    return Record.objects.create(activity=lecture(w), kind="lecture_record", reference="档案柜1号")
+
+
 def next_week(w):
     start = timezone.localtime() + dt.timedelta(days=7)
     return {
@@ -229,6 +234,21 @@ CASES = [
         ok=(302,),
     ),
     Case("record file A", lambda w: f"/meetings/records/{record(w).pk}/", A_VIEWERS),
+    # removing a record filed by mistake: whoever manages the activity (tests/meetings/test_record_removal.py)
+    Case(
+        "record remove A",
+        lambda w: f"/meetings/records/{record(w).pk}/remove/",
+        A_MANAGERS,
+        method="post",
+        ok=(302,),
+    ),
+    Case(
+        "record remove lecture",
+        lambda w: f"/meetings/records/{lecture_record(w).pk}/remove/",
+        A_MANAGERS | {"instructor_a"},
+        method="post",
+        ok=(302,),
+    ),
     Case("api list", lambda w: "/api/meetings/", EVERYONE, api=True),
     Case("api detail A", lambda w: f"/api/meetings/{theme(w).pk}", A_VIEWERS, api=True),
     Case("api attendance A", lambda w: f"/api/meetings/{theme(w).pk}/attendance", A_VIEWERS, api=True),
