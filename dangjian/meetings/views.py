@@ -424,6 +424,8 @@ def _qr_context(request, activity: Activity) -> dict:
         "signed": signed,
         "expected": activity.attendance.filter(expected=True).count(),
         "seconds": services.policy.TOKEN_SECONDS,
+        # a screen code stays valid in its window and the next one (services.read_token)
+        "link_minutes": max(1, 2 * services.policy.TOKEN_SECONDS // 60),
     }
 
 
