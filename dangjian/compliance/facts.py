@@ -7,9 +7,9 @@ activity and record queries are read with server-side cursors ordered by organis
 as they come, so memory stays bounded by one organisation's activities, not the county's.
 
 What counts as a record present follows the meetings app (`services.record_checklist`): an
-uploaded or referenced record of that kind; the 签到表 is satisfied by recorded attendance, the
-会议记录 by minutes written in the page, the 整改措施 by rectification items, and the 组织生活会's
-谈心谈话记录 by talks recorded as 组织生活会前谈话 in the talks app (each fact entered once). A
+uploaded or referenced record of that kind, not removed by then; the 签到表 is satisfied by recorded
+attendance, the 会议记录 by minutes written in the page, the 整改措施 by rectification items, and the
+组织生活会's 谈心谈话记录 by talks recorded as 组织生活会前谈话 in the talks app (each fact entered once). A
 支部党员大会 lacks its quorum when any of its votes had no more than the rulebook's share of eligible
 members present. Every activity says whether anyone was recorded present (出席 or 迟到), and a
 主题党日 which of its parts were held.
@@ -250,6 +250,7 @@ def record_rows(root: Root, year: int, as_of: dt.date):
     """(org id, activity id, record kind) of the same activities, in the same order: one query, streamed."""
     return (
         Record.objects.filter(_held(root, year, as_of, "activity__"), uploaded_at__lt=entered_by(as_of))
+        .exclude(removed_at__lt=entered_by(as_of))  # removed by then: filed by mistake, not a record
         .order_by("activity__org_id", "activity_id")
         .values_list("activity__org_id", "activity_id", "kind")
         .distinct()

@@ -3,13 +3,24 @@ from django.apps import AppConfig, apps
 # What no page loads: ReDoc (the API docs use Swagger UI), htmx 4 and the htmx extensions; compressing
 # them took most of a cold `make run`. Swagger UI's source maps stay: the manifest checks references to them.
 UNUSED_STATIC = ["redoc.*", "django_htmx/ext/*", "django_htmx/htm*-4*"]
+# Third-party apps whose names are plain English strings (their models' names are translated in
+# core/locale): how the admin index shows them.
+THIRD_PARTY_LABELS = {
+    "axes": "登录保护",
+    "django_tasks_database": "后台任务",
+}
 
 
 class CoreConfig(AppConfig):
     name = "dangjian.core"
     verbose_name = "基础"
 
-    def ready(self):
+    def ready(self) -> None:
         # Set here rather than by a StaticFilesConfig subclass: tools look for the app by its usual name.
         staticfiles = apps.get_app_config("staticfiles")
         staticfiles.ignore_patterns = [*staticfiles.ignore_patterns, *UNUSED_STATIC]
+        for label, name in THIRD_PARTY_LABELS.items():
+            try:
+                apps.get_app_config(label).verbose_name = name
+            except LookupError:  # not installed in this deployment
+                continue

@@ -6,6 +6,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
 from dangjian.accounts.access import access_for
+from dangjian.core import orgpicker
 
 from .home import home_context
 
@@ -28,3 +29,10 @@ def healthz(request):
     except DatabaseError:
         return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+@login_required
+def org_options(request):
+    """Names for the organisation filter, as one types (see core/orgpicker.py); only those the user sees."""
+    orgs = access_for(request.user).visible_orgs()
+    return JsonResponse({"results": orgpicker.suggestions(orgs, request.GET.get("q", ""))})

@@ -276,6 +276,17 @@ def _work_unit(rng: random.Random, branch: Organisation) -> str:
     return f"{unit} {rng.choice(['职工', '科员', '教师', '技术员', '管理人员'])}"
 
 
+def _eligible(member: Member, on: dt.date) -> bool:
+    """Whether a member may take a post on `on`: a 正式党员 by then (a 预备党员 has no right to be elected),
+    and so a member well before it, whose record is in order."""
+    return (
+        member.category == Category.FULL
+        and member.status == Status.NORMAL
+        and member.confirmed_on is not None
+        and member.confirmed_on <= on
+    )
+
+
 def _make_positions(ctx: Town, generals) -> None:
     rng = ctx.rng
     by_branch: dict[int, list[Member]] = {}
@@ -283,13 +294,9 @@ def _make_positions(ctx: Town, generals) -> None:
         by_branch.setdefault(m.org_id, []).append(m)
     positions = []
     for branch in ctx.branches:
-        pool = [
-            m
-            for m in by_branch.get(branch.pk, [])
-            if m.category == Category.FULL and m.status == Status.NORMAL
-        ]
-        full = sum(1 for m in by_branch.get(branch.pk, []) if m.category == Category.FULL and m.is_active)
         started = max(branch.founded_on, ctx.today.replace(year=ctx.today.year - 2, month=1, day=1))
+        pool = [m for m in by_branch.get(branch.pk, []) if _eligible(m, started)]
+        full = sum(1 for m in by_branch.get(branch.pk, []) if m.category == Category.FULL and m.is_active)
         titles = [PositionTitle.SECRETARY]
         if structure.has_committee(full):
             titles += [PositionTitle.ORGANISER, PositionTitle.PROPAGANDA, PositionTitle.DISCIPLINE]
@@ -303,12 +310,13 @@ def _make_positions(ctx: Town, generals) -> None:
                 positions.append(
                     Position(org=group, member=leader, title=PositionTitle.GROUP_LEADER, started_on=started)
                 )
+    town_started = ctx.today.replace(year=ctx.today.year - 3, month=1, day=1)  # the earliest post below
     organ_members = [
         m
         for b in ctx.branches
         if b.category == OrgCategory.ORGAN
         for m in by_branch.get(b.pk, [])
-        if m.category == Category.FULL and m.status == Status.NORMAL
+        if _eligible(m, town_started)
     ]
     taken = {p.member_id for p in positions}
     spare = [m for m in organ_members if m.pk not in taken]
@@ -316,14 +324,7 @@ def _make_positions(ctx: Town, generals) -> None:
     town_titles = [PositionTitle.SECRETARY, PositionTitle.DEPUTY, PositionTitle.ORGANISER]
     leaders = spare[: len(town_titles)]
     for title, member in zip(town_titles, leaders, strict=False):
-        positions.append(
-            Position(
-                org=ctx.town,
-                member=member,
-                title=title,
-                started_on=ctx.today.replace(year=ctx.today.year - 3, month=1, day=1),
-            )
-        )
+        positions.append(Position(org=ctx.town, member=member, title=title, started_on=town_started))
     spare = spare[len(town_titles) :]
     # 党建指导员: two organ members, each guiding a share of the village and community branches.
     guided = [b for b in ctx.branches if b.category in (OrgCategory.VILLAGE, OrgCategory.COMMUNITY)]

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from dangjian.accounts.access import access_for
-from dangjian.core import history, xlsx
+from dangjian.core import history, orgpicker, xlsx
 from dangjian.core.params import id_param, year_param
 from dangjian.orgs.choices import OrgKind
 from dangjian.orgs.models import Organisation
@@ -57,10 +57,15 @@ def index(request):
     level = request.GET.get("level", "")
     level = level if level in codes else ""
     orgs = readable_orgs(access).order_by("path")
-    code = request.GET.get("org")
-    org = get_object_or_404(orgs, code=code) if code else orgs.first()
-    if org is not None:
-        found = sanction_list(org, year, level)
+    first = orgs.first()  # None: the user reads no list, only their own sanctions
+    if first is None and request.GET.get("org"):
+        raise Http404
+    pick = orgpicker.pick_org(orgs, request.GET.get("org", "")) if first else None
+    if pick and not pick.text:
+        pick.org = first
+    org = pick.org if pick else None
+    if pick:
+        found = sanction_list(org, year, level) if org else []
     else:
         found = _sanctions(request).filter(member_id=access.member_id).order_by("-decided_on", "-id")
     if request.GET.get("format") == "xlsx" and org is not None:
@@ -73,7 +78,7 @@ def index(request):
             "years": list(range(timezone.localdate().year, timezone.localdate().year - YEARS_SHOWN, -1)),
             "level": level,
             "levels": codes.values(),
-            "orgs": orgs if org is not None else [],
+            "org_pick": pick,
             "org": org,
             "page": Paginator(found, PAGE_SIZE).get_page(request.GET.get("page")),
             "query": f"org={org.code}&year={year}&level={level}" if org else "",
@@ -82,6 +87,7 @@ def index(request):
             and request.user.has_perm("discipline.add_sanction", org),
             "source": levels.current().source,
         },
+        status=404 if pick and pick.problem else 200,  # nothing to list: say why, as a 404
     )
 
 

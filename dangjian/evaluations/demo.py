@@ -68,7 +68,11 @@ def populate(ctx) -> None:
             c.pk = ids[c.org_id]
     participants, selfs, rights, ballots, grades, decisions, disposals = [], [], [], [], [], [], []
     for n, campaign in enumerate(campaigns):
-        members = [m for m in by_branch[campaign.org_id] if m.status not in ("left", "deceased")]
+        members = [
+            m
+            for m in by_branch[campaign.org_id]
+            if m.status not in ("left", "deceased") and m.joined_on <= campaign.self_opens_on
+        ]
         roll, branch_rights = services.roll(campaign, members)
         participants += roll
         selfs += [

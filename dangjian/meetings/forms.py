@@ -9,6 +9,7 @@ from dangjian.orgs.models import Position
 from dangjian.rulebook import rulebook
 
 from .models import Activity, AgendaItem, AttendanceStatus, Rectification, activity_choices
+from .services import KIND_SPECIFIC_FIELDS, kind_fields
 
 
 class DateTimeInput(forms.DateTimeInput):
@@ -77,13 +78,22 @@ class ActivityForm(forms.ModelForm):
         )
         self.fields[
             "speaker"
-        ].help_text = (
-            "仅党课填写；授课人应为党组织书记（本支部、党总支或镇党委书记）或党建指导员，否则保留并标注。"
-        )
+        ].help_text = "授课人应为党组织书记（本支部、党总支或镇党委书记）或党建指导员，否则保留并标注。"
         self.fields["actual_start"].help_text = "活动召开后填写；尚未召开的活动留空。"
+        # Which kinds use a field: static/meetings/activity_form.js shows it only for them.
+        self.kinds_of = {
+            name: [i.code for i in rulebook.current().activity_items() if name in kind_fields(i)]
+            for name in KIND_SPECIFIC_FIELDS
+        }
+        for name, kinds in self.kinds_of.items():
+            self.fields[name].widget.attrs["data-kinds"] = " ".join(kinds)
 
     def clean(self):
         data = super().clean()
+        # A field the chosen kind does not use is cleared, whatever was sent (e.g. from before a switch).
+        for name, kinds in self.kinds_of.items():
+            if data.get("kind") not in kinds:
+                data[name] = [] if name == "parts" else None
         org = data.get("org")
         if org is not None and org.pk in self.lecture_only and data.get("kind") != "party_lecture":
             self.add_error("kind", "党建指导员只能登记本人讲授的党课。")
@@ -95,15 +105,33 @@ class MinutesForm(forms.Form):
 
 
 class RecordForm(forms.Form):
+    """A record filed with an activity: a file, or where the paper record is kept."""
+
     kind = forms.ChoiceField(label="记录类型")
     file = forms.FileField(
-        label="文件", help_text="活动剪影：JPG/PNG 照片；其他：PDF、Word、Excel 或 JPG/PNG。"
+        label="文件",
+        required=False,
+        help_text="活动剪影：JPG/PNG 照片；其他：PDF、Word、Excel 或 JPG/PNG。",
+    )
+    reference = forms.CharField(
+        label="或：纸质存档位置",
+        required=False,
+        max_length=200,
+        help_text="只有纸质记录时填写存放位置，如：党建档案柜2号 2025年第3卷。",
     )
 
     def __init__(self, *args, codes, **kwargs):
         super().__init__(*args, **kwargs)
         book = rulebook.current()
         self.fields["kind"].choices = [(c, book.record_name(c)) for c in codes]
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("file") and not data.get("reference", "").strip() and "reference" not in self.errors:
+            raise forms.ValidationError("请选择要上传的文件，或填写纸质存档位置。")
+        if data.get("file") and data.get("reference", "").strip():
+            raise forms.ValidationError("上传文件和纸质存档位置请只填一项：有电子文件时不必再填存档位置。")
+        return data
 
 
 class AgendaForm(forms.ModelForm):

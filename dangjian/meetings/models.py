@@ -377,8 +377,17 @@ def record_path(instance: "Record", filename: str) -> str:
     return f"meetings/{instance.activity_id}/{timezone.now():%Y%m%d%H%M%S%f}-{filename[-60:]}"
 
 
+class RecordQuerySet(models.QuerySet):
+    def kept(self) -> "RecordQuerySet":
+        """Records not removed: the ones that count."""
+        return self.filter(removed_at__isnull=True)
+
+
 class Record(models.Model):
-    """A required record (会议记录, 党课稿, 活动剪影 …): an uploaded file or a paper archive reference."""
+    """A required record (会议记录, 党课稿, 活动剪影 …): an uploaded file or a paper archive reference.
+
+    A record filed by mistake is removed, not deleted: it stays listed with who removed it and when, and
+    no longer counts (`kept()`)."""
 
     activity = models.ForeignKey(
         Activity, verbose_name="活动", on_delete=models.CASCADE, related_name="records"
@@ -389,7 +398,7 @@ class Record(models.Model):
     content_type = models.CharField(max_length=100, blank=True)
     size = models.PositiveIntegerField("大小", default=0)
     reference = models.CharField(
-        "纸质档案位置", max_length=200, blank=True, help_text="历史记录导入时的档案编号等"
+        "纸质存档位置", max_length=200, blank=True, help_text="没有电子文件时纸质记录的存放位置（档案编号等）"
     )
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -399,6 +408,17 @@ class Record(models.Model):
         related_name="+",
     )
     uploaded_at = models.DateTimeField("上传时间", default=timezone.now)
+    removed_at = models.DateTimeField("移除时间", null=True, blank=True)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="移除人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = RecordQuerySet.as_manager()
 
     class Meta:
         verbose_name = verbose_name_plural = "活动记录"

@@ -96,6 +96,15 @@ def speaker_titles(
 
 # ---- validation of an activity ----
 
+KIND_SPECIFIC_FIELDS = ("speaker", "parts")
+
+
+def kind_fields(item) -> frozenset[str]:
+    """Which of KIND_SPECIFIC_FIELDS an item's activities use: 授课人 for the 党课, 环节 for an item whose
+    rulebook entry lists parts (主题党日)."""
+    used = {"speaker"} if item.code == "party_lecture" else set()
+    return frozenset(used | ({"parts"} if item.parts else set()))
+
 
 def activity_problems(activity: Activity) -> dict[str, str]:
     """What is wrong with an activity, by form field, in Chinese (shared by forms, API and import)."""
@@ -715,6 +724,27 @@ def store_record(activity: Activity, kind_code: str, upload, user) -> Record:
     return record
 
 
+def file_paper_record(activity: Activity, kind_code: str, reference: str, user) -> Record:
+    """A record kept on paper: where it is filed (纸质存档位置), instead of a file."""
+    reference = reference.strip()
+    if kind_code not in rulebook.current().record_kinds:
+        raise UploadRefused("记录类型不在规则文件中。")
+    if not reference or len(reference) > 200:
+        raise UploadRefused("请填写纸质存档位置（不超过200字），如：党建档案柜2号 2025年第3卷。")
+    return Record.objects.create(activity=activity, kind=kind_code, reference=reference, uploaded_by=user)
+
+
+@transaction.atomic
+def remove_record(record: Record, user) -> Record:
+    """Take back a record filed by mistake: kept, listed with who removed it and when, no longer counted."""
+    record = Record.objects.select_for_update().get(pk=record.pk)
+    if record.removed_at is not None:
+        raise UploadRefused(f"该记录已于{timezone.localtime(record.removed_at):%Y-%m-%d %H:%M}移除。")
+    record.removed_at, record.removed_by = timezone.now(), user
+    record.save(update_fields=["removed_at", "removed_by"])
+    return record
+
+
 # ---- the checklist of required records ----
 
 
@@ -738,7 +768,7 @@ def record_checklist(
     book = rulebook.current()
     codes = codes if codes is not None else (item.records if item else ())
     if records is None:
-        records = list(activity.records.all())
+        records = list(activity.records.kept())
     kinds = {r.kind for r in records}
     rows = []
     for code in codes:
@@ -780,7 +810,7 @@ def stage_checklist(activity: Activity) -> list[StageCheck]:
     item = activity.item
     if item is None or not item.stages:
         return []
-    records = list(activity.records.all())
+    records = list(activity.records.kept())
     return [
         StageCheck(s.code, s.name, s.content, record_checklist(activity, s.records, records))
         for s in item.stages

@@ -24,5 +24,6 @@ urlpatterns = [
     path("attendance/<int:pk>/makeup/", views.makeup_add, name="makeup_add"),
     path("makeup/<int:pk>/done/", views.makeup_done, name="makeup_done"),
     path("records/<int:pk>/", views.record_file, name="record_file"),
+    path("records/<int:pk>/remove/", views.record_remove, name="record_remove"),
     path("rectifications/<int:pk>/done/", views.rectification_done, name="rectification_done"),
 ]

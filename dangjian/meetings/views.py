@@ -16,8 +16,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from dangjian.accounts.access import access_for
-from dangjian.core import history
+from dangjian.core import history, orgpicker
 from dangjian.members.models import Member
+from dangjian.orgs.choices import OrgKind
 from dangjian.orgs.models import Organisation
 
 from . import services
@@ -73,6 +74,10 @@ def _managed_row(request, queryset, pk: int):
     return row
 
 
+def _org_filter(request, access) -> orgpicker.OrgPick:
+    return orgpicker.pick_org(access.visible_orgs(), request.GET.get("org", ""))
+
+
 def _branch_members(activity: Activity):
     branch = services.branch_of(activity.org)
     return Member.objects.filter(org=branch).active()
@@ -82,10 +87,9 @@ def _branch_members(activity: Activity):
 def activity_list(request):
     access = access_for(request.user)
     activities = visible_activities(request.user)
-    org = None
-    if code := request.GET.get("org", "").strip():
-        org = access.visible_orgs().filter(code=code).first()
-        activities = activities.filter(org__path__startswith=org.path) if org else activities.none()
+    pick = _org_filter(request, access)
+    if pick.text:
+        activities = activities.filter(org__path__startswith=pick.org.path) if pick.org else activities.none()
     if kind := request.GET.get("kind", ""):
         activities = activities.filter(kind=kind)
     today = timezone.localdate()
@@ -109,8 +113,8 @@ def activity_list(request):
             "page": page,
             "upcoming": upcoming[:10],
             "makeups": makeups,
-            "org": org,
-            "org_code": code,
+            "org_pick": pick,
+            "org_code": pick.code,
             "kind": kind,
             "kinds": activity_choices(),
             "can_add": request.user.has_perm("meetings.add_activity"),
@@ -129,11 +133,7 @@ def activity_edit(request, pk: int | None = None):
     lecture_only = frozenset(access.lecture) - set(access.manageable_orgs().values_list("pk", flat=True))
     initial = None
     if activity is None:
-        initial = {
-            "org": Organisation.objects.filter(code=request.GET.get("org", ""))
-            .values_list("pk", flat=True)
-            .first()
-        }
+        initial = {"org": _default_org(orgs, request.GET.get("org", ""))}
         if lecture_only:
             initial |= {"kind": "party_lecture", "speaker": access.member_id}
     form = ActivityForm(
@@ -149,6 +149,15 @@ def activity_edit(request, pk: int | None = None):
     return render(request, "meetings/edit.html", {"form": form, "activity": activity})
 
 
+def _default_org(orgs, code: str) -> int | None:
+    """The organisation a new activity is for: the one asked for, else the only one the user runs above its
+    党小组 (a 书记 plans for their branch; the office, running many, chooses)."""
+    if code:
+        return orgs.filter(code=code).values_list("pk", flat=True).first()
+    above_groups = list(orgs.exclude(kind=OrgKind.GROUP).values_list("pk", flat=True)[:2])
+    return above_groups[0] if len(above_groups) == 1 else None
+
+
 @login_required
 def activity_detail(request, pk: int):
     activity = _activity(request, pk)
@@ -162,6 +171,7 @@ def activity_detail(request, pk: int):
     mine = next((a for a in attendance if a.member_id == access.member_id), None)
     counts = {label: sum(1 for a in attendance if a.status == value) for value, label in ATTENDANCE_CHOICES}
     members = _branch_members(activity)
+    records = list(activity.records.select_related("uploaded_by", "removed_by"))
     return render(
         request,
         "meetings/detail.html",
@@ -172,7 +182,8 @@ def activity_detail(request, pk: int):
             "can_record": request.user.has_perm("meetings.record_attendance", activity),
             "checklist": services.record_checklist(activity),
             "stages": services.stage_checklist(activity),
-            "records": activity.records.select_related("uploaded_by"),
+            "records": [r for r in records if not r.removed_at],
+            "removed": [r for r in records if r.removed_at],
             "agenda": activity.agenda.select_related("subject"),
             "rectifications": activity.rectifications.select_related("owner"),
             "mine": mine,
@@ -197,8 +208,13 @@ def activity_detail(request, pk: int):
 
 
 def _record_codes(activity: Activity) -> tuple[str, ...]:
+    """The records an activity's item requires, and photos (活动剪影) for any kind."""
     item = activity.item
-    return item.records if item and item.records else tuple(services.rulebook.current().record_kinds)
+    book = services.rulebook.current()
+    if not item or not item.records:
+        return tuple(book.record_kinds)
+    photos = tuple(code for code, kind in book.record_kinds.items() if kind.media == "image")
+    return tuple(dict.fromkeys(item.records + photos))
 
 
 @login_required
@@ -410,6 +426,8 @@ def _qr_context(request, activity: Activity) -> dict:
         "signed": signed,
         "expected": activity.attendance.filter(expected=True).count(),
         "seconds": services.policy.TOKEN_SECONDS,
+        # a screen code stays valid in its window and the next one (services.read_token)
+        "link_minutes": max(1, 2 * services.policy.TOKEN_SECONDS // 60),
     }
 
 
@@ -450,17 +468,34 @@ def record_upload(request, pk: int):
     activity = _managed(request, pk)
     form = RecordForm(request.POST, request.FILES, codes=_record_codes(activity))
     if not form.is_valid():
-        messages.error(request, "请选择记录类型和文件。")
-    else:
-        try:
-            services.store_record(
-                activity, form.cleaned_data["kind"], form.cleaned_data["file"], request.user
-            )
-        except services.UploadRefused as exc:
-            messages.error(request, f"上传未成功：{exc}")
+        problems = [e for errors in form.errors.values() for e in errors]
+        messages.error(request, "记录未保存：" + "；".join(problems))
+        return redirect(activity)
+    kind, upload = form.cleaned_data["kind"], form.cleaned_data["file"]
+    try:
+        if upload:
+            services.store_record(activity, kind, upload, request.user)
         else:
-            messages.success(request, "记录已上传。")
+            services.file_paper_record(activity, kind, form.cleaned_data["reference"], request.user)
+    except services.UploadRefused as exc:
+        messages.error(request, f"{'上传未成功' if upload else '记录未保存'}：{exc}")
+    else:
+        messages.success(request, "记录已上传。" if upload else "已登记纸质存档位置。")
     return redirect(activity)
+
+
+@login_required
+@require_POST
+def record_remove(request, pk: int):
+    """Whoever manages the activity takes back a record filed by mistake (kept, listed as removed)."""
+    record = _managed_row(request, Record.objects.all(), pk)
+    try:
+        services.remove_record(record, request.user)
+    except services.UploadRefused as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"已移除“{record.kind_name}：{record}”，它不再计为该活动的记录。")
+    return redirect(record.activity)
 
 
 @login_required
@@ -470,6 +505,8 @@ def record_file(request, pk: int):
     )
     if not record.file:
         raise Http404
+    if record.removed_at and not request.user.has_perm("meetings.change_activity", record.activity):
+        raise Http404  # a file removed as wrong is shown only to those who manage the activity
     return FileResponse(
         record.file.open("rb"),
         content_type=record.content_type or "application/octet-stream",
@@ -556,12 +593,11 @@ def month_calendar(request):
     activities = (
         visible_activities(request.user).filter(date__range=(first, last)).exclude(status=Status.CANCELLED)
     )
-    org = None
-    if code := request.GET.get("org", "").strip():
-        org = access.visible_orgs().filter(code=code).first()
-        activities = activities.filter(org__path__startswith=org.path) if org else activities.none()
+    pick = _org_filter(request, access)
+    if pick.text:
+        activities = activities.filter(org__path__startswith=pick.org.path) if pick.org else activities.none()
     by_day: dict[dt.date, list[Activity]] = {}
-    for a in activities.order_by("planned_start"):
+    for a in activities.select_related("org__parent").order_by("planned_start"):
         by_day.setdefault(a.date, []).append(a)
     weeks = [
         [(d, by_day.get(d, [])) if d.month == first.month else (None, []) for d in week]
@@ -577,8 +613,9 @@ def month_calendar(request):
             "first": first,
             "previous": previous,
             "following": following,
-            "org": org,
-            "org_code": code,
+            "org_pick": pick,
+            "org": pick.org,
+            "org_code": pick.code,
             "today": today,
             "count": sum(len(v) for v in by_day.values()),
         },

@@ -5,7 +5,7 @@ from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Q
 
-from dangjian.core import crypto, idcard
+from dangjian.core import crypto, idcard, orgpicker
 from dangjian.orgs.models import Organisation
 
 from .choices import Category, Status
@@ -41,17 +41,15 @@ class MemberFilter:
 
     def __init__(self, params, access):
         self.access = access
-        self.org_code = (params.get("org") or "").strip()
         self.category = params.get("category") if params.get("category") in Category.values else ""
         self.status = params.get("status") if params.get("status") in Status.values else ""
         self.q = (params.get("q") or "").strip()
-        self.org = None
-        if self.org_code:
-            self.org = access.visible_orgs().filter(code=self.org_code).first()
+        self.org_pick = orgpicker.find_org(access.visible_orgs(), params.get("org") or "")
+        self.org = self.org_pick.org
 
     def queryset(self):
         members = self.access.visible_members().select_related("org", "group", "dual_org")
-        if self.org_code:
+        if self.org_pick.text:
             if self.org is None:
                 members = members.none()
             else:
@@ -72,5 +70,6 @@ class MemberFilter:
         return members.order_by("name_pinyin", "id")
 
     def querystring(self) -> str:
-        params = {"org": self.org_code, "category": self.category, "status": self.status, "q": self.q}
+        org = self.org_pick.code or self.org_pick.text
+        params = {"org": org, "category": self.category, "status": self.status, "q": self.q}
         return urlencode({k: v for k, v in params.items() if v})

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from dangjian.accounts.access import access_for
 from dangjian.accounts.models import User
-from dangjian.core import history, idcard, xlsx
+from dangjian.core import history, idcard, orgpicker, xlsx
 from dangjian.orgs.models import Organisation, Position
 
 from . import importing, services
@@ -39,6 +39,7 @@ def member_list(request):
         "members/list.html",
         {
             "filters": filters,
+            "org_pick": orgpicker.offer(filters.org_pick, access.visible_orgs()),
             "page": page,
             "categories": Category.choices,
             "statuses": Status.choices,

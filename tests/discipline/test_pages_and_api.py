@@ -71,7 +71,7 @@ def test_a_member_of_another_branch_cannot_be_chosen(world, client_for):
     response = client_for("office").post(
         "/discipline/org/BRA/new/", form(world, member=world.members_b[2].pk)
     )
-    assert response.status_code == 200 and "选择一个有效的选项" in response.content.decode()
+    assert response.status_code == 200 and "不在可选范围内" in response.content.decode()
     assert not Sanction.objects.exists()
 
 

@@ -132,3 +132,30 @@ def test_scaled_town():
     ctx = town.build(seed=3, branches=40, members=1500, today=TODAY, with_apps=False)
     assert len(ctx.branches) == 40 and Member.objects.count() == 1500
     assert Organisation.objects.filter(kind="branch", members__isnull=True).count() == 0
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_demo_dates_agree_with_each_other(seed):
+    """No one joins the party after the day the demo is as of, holds a post (书记, 委员, 党小组长, 党建指导员)
+    from before they were a 正式党员, or stands on a 民主评议 register dated before they joined."""
+    from dangjian.evaluations.models import Participant
+
+    town.build(seed=seed, today=TODAY, with_apps=seed == 2)  # seed 2 had late joiners on a register
+    assert not Member.objects.filter(joined_on__gt=TODAY).exists()
+    assert not Member.objects.filter(confirmed_on__gt=TODAY).exists()
+    early = [
+        (p.member.name, p.get_title_display(), p.started_on, p.member.joined_on, p.member.confirmed_on)
+        for p in Position.objects.select_related("member")
+        if p.member.confirmed_on is None or p.member.confirmed_on > p.started_on
+    ]
+    assert early == []
+    assert Position.objects.filter(title="secretary").count() >= 22
+    if seed == 2:
+        rolls = Participant.objects.select_related("member", "campaign")
+        assert rolls.exists()
+        late = [
+            (p.member.name, p.member.joined_on)
+            for p in rolls
+            if p.member.joined_on > p.campaign.self_opens_on
+        ]
+        assert late == []

@@ -57,7 +57,7 @@ def test_filters(world, client_for):
 
 def test_filter_cannot_reach_outside_scope(world, client_for):
     response = client_for("secretary_a").get("/members/", {"org": "BRB"})
-    assert _names(response) == [] and "不存在或不在您的管辖范围内" in response.content.decode()
+    assert _names(response) == [] and "不在您的查看范围内" in response.content.decode()
 
 
 def test_pagination(world, client_for):

@@ -65,6 +65,8 @@ def _position(member):
 
 CASES = [
     Case("home", lambda w: "/", EVERYONE),
+    # the organisation filter's names: every login, its own scope only (tests/foundation/test_org_picker.py)
+    Case("org options", lambda w: "/org-options/?q=村", EVERYONE),
     Case("org list", lambda w: "/orgs/", MANY),
     Case("org list xlsx", lambda w: "/orgs/?format=xlsx", MANY),
     Case("town detail", lambda w: "/orgs/TOWN/", TOWN_READERS),

@@ -24,7 +24,7 @@ def test_org_edit_cannot_move_out_of_scope_but_can_save_in_place(world, client_f
     assert response.status_code == 302
     assert Organisation.objects.get(code="BRA").name == "甲村党支部（改）"
     response = client.post("/orgs/BRA/edit/", {**data, "parent": world.town.pk})
-    assert response.status_code == 200 and "选择一个有效的选项" in response.content.decode()
+    assert response.status_code == 200 and "不在可选范围内" in response.content.decode()
     assert Organisation.objects.get(code="BRA").parent == world.general
 
 

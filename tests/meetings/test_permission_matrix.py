@@ -111,6 +111,11 @@ def record(w):
     return row
 
 
+def lecture_record(w):
+    """A paper 党课记录 of the instructor's lecture at branch A."""
+    return Record.objects.create(activity=lecture(w), kind="lecture_record", reference="档案柜1号")
+
+
 def next_week(w):
     start = timezone.localtime() + dt.timedelta(days=7)
     return {
@@ -267,6 +272,21 @@ CASES = [
         frozenset({"secretary_a", "instructor_a"}),  # the instructor is told they are not expected
         method="post",
         data=lambda w: {"reason": "出差"},
+        ok=(302,),
+    ),
+    # removing a record filed by mistake: whoever manages the activity (tests/meetings/test_record_removal.py)
+    Case(
+        "record remove A",
+        lambda w: f"/meetings/records/{record(w).pk}/remove/",
+        A_MANAGERS,
+        method="post",
+        ok=(302,),
+    ),
+    Case(
+        "record remove lecture",
+        lambda w: f"/meetings/records/{lecture_record(w).pk}/remove/",
+        A_MANAGERS | {"instructor_a"},
+        method="post",
         ok=(302,),
     ),
     Case("api list", lambda w: "/api/meetings/", EVERYONE, api=True),

@@ -114,7 +114,7 @@ def test_form_errors_are_shown_in_chinese(world, client_for):
     )
     page = response.content.decode()
     assert response.status_code == 200 and not Talk.objects.exists()
-    assert "谈话日期不能晚于今天" in page and "这个字段是必填项" in page
+    assert "谈话日期不能晚于今天" in page and "此项必须填写" in page
 
 
 @pytest.mark.django_db
