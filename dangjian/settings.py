@@ -151,6 +151,7 @@ MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 MEDIA_URL = "/media/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 NINJA_PAGINATION_MAX_LIMIT = 500  # an API client pages through a county's register instead of one huge answer
+NINJA_PAGINATION_CLASS = "dangjian.core.api.Pagination"  # an offset the database can take, or a 422
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from dangjian.api import api
+from dangjian.api import api, unknown_path
 from dangjian.core import views as core_views
 
 urlpatterns = [
@@ -17,6 +17,7 @@ urlpatterns = [
     path("evaluations/", include("dangjian.evaluations.urls")),
     path("notifications/", include("dangjian.notifications.urls")),
     path("api/", api.urls),
+    path("api/<path:rest>", unknown_path),
     path("admin/", admin.site.urls),
 ]
 

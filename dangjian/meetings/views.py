@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Q
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from dangjian.accounts.access import access_for
 from dangjian.core import history
+from dangjian.core.downloads import stored_file
 from dangjian.members.models import Member
 from dangjian.orgs.models import Organisation
 
@@ -468,12 +469,8 @@ def record_file(request, pk: int):
     )
     if not record.file:
         raise Http404
-    return FileResponse(
-        record.file.open("rb"),
-        content_type=record.content_type or "application/octet-stream",
-        filename=record.original_name or record.file.name.rsplit("/", 1)[-1],
-        as_attachment=not record.content_type.startswith("image/"),
-    )
+    filename = record.original_name or record.file.name.rsplit("/", 1)[-1]
+    return stored_file(request, record.file, record.content_type, filename)
 
 
 @login_required

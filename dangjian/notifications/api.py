@@ -1,7 +1,7 @@
 import datetime as dt
 
 from ninja import Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from dangjian.accounts.access import access_for
 
@@ -20,7 +20,7 @@ class NotificationOut(Schema):
 
 
 @router.get("/", response=list[NotificationOut], summary="我的通知")
-@paginate(LimitOffsetPagination)
+@paginate
 def my_notifications(request, unread: bool = False):
     notices = Notification.objects.filter(recipient_id=access_for(request.user).member_id)
     return notices.filter(read_at__isnull=True) if unread else notices
