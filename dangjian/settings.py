@@ -47,6 +47,9 @@ INSTALLED_APPS = [
     "simple_history",
     "rules",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_tasks",
     "django_tasks_db",
     "dangjian.core",
@@ -70,6 +73,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "dangjian.accounts.twofactor.require_second_step",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -136,6 +141,13 @@ AXES_USERNAME_CALLABLE = "dangjian.accounts.backends.lockout_username"
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_CALLABLE = "dangjian.accounts.views.locked_out"
 AXES_RESET_ON_SUCCESS = True
+
+# Two-factor authentication (docs/foundation.md «两步验证»): which accounts must give a code from an
+# authenticator app after the password: admin (is_staff/superuser), office (党建办), oversight (上级党委).
+OTP_REQUIRED_KINDS = env.list("OTP_REQUIRED_KINDS", default=["admin", "office", "oversight"])
+if set(OTP_REQUIRED_KINDS) - {"admin", "office", "oversight"}:
+    raise ImproperlyConfigured("OTP_REQUIRED_KINDS 只能包含 admin、office、oversight（用逗号分隔）。")
+OTP_TOTP_ISSUER = "党组织生活管理平台"
 
 LANGUAGE_CODE = "zh-hans"
 TIME_ZONE = "Asia/Shanghai"

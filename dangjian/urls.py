@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django_otp.admin import OTPAdminSite
 from django.urls import include, path
 
 from dangjian.api import api, unknown_path
@@ -21,4 +22,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+admin.site.__class__ = OTPAdminSite  # the admin site asks for the second step too, whatever the setting
 admin.site.site_header = admin.site.site_title = "党组织生活管理平台 · 系统管理"
