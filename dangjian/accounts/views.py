@@ -118,6 +118,8 @@ def otp_setup(request):
         user, pending = _pending_user(request)
         if user is None:
             return redirect(f"{resolve_url('login')}?next={request.path}")
+        if user_has_device(user, confirmed=True):
+            return redirect("otp_verify")  # the password alone may not replace an authenticator
     device = twofactor.pending_device(user)
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

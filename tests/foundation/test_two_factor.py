@@ -79,6 +79,15 @@ def test_login_with_the_code_from_the_app(world, client):
     assert logged_in(client) and client.get("/members/").status_code == 200
 
 
+def test_the_password_alone_cannot_replace_an_enrolled_authenticator(world, client):
+    device = enrolled(world.user("office"))
+    log_in(client, "office")
+    response = client.get("/2fa/setup/")
+    assert response.status_code == 302 and response["Location"] == "/2fa/verify/"
+    client.post("/2fa/setup/", {"code": "123456"})
+    assert not logged_in(client) and list(TOTPDevice.objects.filter(user=world.user("office"))) == [device]
+
+
 def test_wrong_codes_count_toward_the_lockout(world, client, settings):
     enrolled(world.user("office"))
     log_in(client, "office")
