@@ -39,6 +39,8 @@ def sessions(world):
 
 
 @schema.parametrize()
-@settings(max_examples=8, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+@settings(
+    max_examples=8, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True, database=None
+)
 def test_the_api_keeps_its_schema_for_every_role(case, sessions):
     case.call_and_validate(cookies=next(sessions), headers=HEADERS, checks=CHECKS)
