@@ -6,6 +6,7 @@ Production sets at least SECRET_KEY, FIELD_ENCRYPTION_KEY, ALLOWED_HOSTS and DAT
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 from whitenoise.compress import Compressor
 
@@ -48,6 +49,9 @@ INSTALLED_APPS = [
     "simple_history",
     "rules",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_tasks",
     "django_tasks_db",
     "dangjian.core",
@@ -66,11 +70,14 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "dangjian.accounts.twofactor.require_second_step",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -129,9 +136,10 @@ AUTHENTICATION_BACKENDS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "dangjian.accounts.passwords.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "dangjian.accounts.passwords.SiteNameValidator"},
 ]
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.5)
@@ -142,6 +150,13 @@ AXES_USERNAME_CALLABLE = "dangjian.accounts.backends.lockout_username"
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_CALLABLE = "dangjian.accounts.views.locked_out"
 AXES_RESET_ON_SUCCESS = True
+
+# Two-factor authentication (docs/foundation.md «两步验证»): which accounts must give a code from an
+# authenticator app after the password: admin (is_staff/superuser), office (党建办), oversight (上级党委).
+OTP_REQUIRED_KINDS = env.list("OTP_REQUIRED_KINDS", default=["admin", "office", "oversight"])
+if set(OTP_REQUIRED_KINDS) - {"admin", "office", "oversight"}:
+    raise ImproperlyConfigured("OTP_REQUIRED_KINDS 只能包含 admin、office、oversight（用逗号分隔）。")
+OTP_TOTP_ISSUER = "党组织生活管理平台"
 
 LANGUAGE_CODE = "zh-hans"
 TIME_ZONE = "Asia/Shanghai"
@@ -179,6 +194,7 @@ MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 MEDIA_URL = "/media/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 NINJA_PAGINATION_MAX_LIMIT = 500  # an API client pages through a county's register instead of one huge answer
+NINJA_PAGINATION_CLASS = "dangjian.core.api.Pagination"  # an offset the database can take, or a 422
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
@@ -202,6 +218,24 @@ if HTTPS:
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
+
+# Content-Security-Policy (docs/foundation.md «内容安全策略»): scripts, styles, fonts and connections from
+# this site only, no inline script or event handler. Inline styles stay allowed (style="", print pages'
+# <style>): they cannot run code; tests/foundation/test_browser_csp.py holds the scripts to the rule.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 LOGGING = {
     "version": 1,

@@ -1,7 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
+from django_otp.admin import OTPAdminSite
 
-from dangjian.api import api
+from dangjian.api import api, unknown_path
 from dangjian.core import views as core_views
 
 urlpatterns = [
@@ -18,7 +19,9 @@ urlpatterns = [
     path("evaluations/", include("dangjian.evaluations.urls")),
     path("notifications/", include("dangjian.notifications.urls")),
     path("api/", api.urls),
+    path("api/<path:rest>", unknown_path),
     path("admin/", admin.site.urls),
 ]
 
+admin.site.__class__ = OTPAdminSite  # the admin site asks for the second step too, whatever the setting
 admin.site.site_header = admin.site.site_title = "党组织生活管理平台 · 系统管理"

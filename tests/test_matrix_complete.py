@@ -19,6 +19,7 @@ PUBLIC = {
     "api/openapi.json": "API 说明（tests/foundation/test_public_pages.py）",
     "api/docs": "API 说明页面（test_public_pages.py）",
     "api/": "django-ninja 的根地址，只回答 404（test_public_pages.py）",
+    "api/<path:rest>": "API 中没有的地址，对谁都只回答 JSON 的 404（tests/foundation/test_api_bounds.py）",
     "evaluations/code/": "群众代表凭一次性测评码投票，无需登录（tests/evaluations/test_campaign_flow.py）",
     "evaluations/code/<str:code>/": "同上：测评码本身就是凭证（tests/evaluations/test_campaign_flow.py）",
 }

@@ -4,7 +4,9 @@ from django.urls import path
 from . import views
 
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(form_class=views.LoginForm), name="login"),
+    path("login/", views.Login.as_view(), name="login"),
+    path("2fa/verify/", views.otp_verify, name="otp_verify"),
+    path("2fa/setup/", views.otp_setup, name="otp_setup"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "password/",

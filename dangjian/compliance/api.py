@@ -7,6 +7,7 @@ from ninja import Router, Schema
 from ninja.errors import HttpError
 
 from dangjian.accounts.access import access_for
+from dangjian.core.api import BigInt
 from dangjian.orgs.choices import OrgKind
 
 from . import services
@@ -66,7 +67,7 @@ def _period(
 
 @router.get("/orgs/{code}", response=list[Verdict], summary="某组织（含其党小组）的合规检查结果")
 def org_verdicts(
-    request, code: str, year: int | None = None, period: str | None = None, as_of: dt.date | None = None
+    request, code: str, year: BigInt | None = None, period: str | None = None, as_of: dt.date | None = None
 ):
     """Every verdict of the organisation for the year (default: the year of `as_of`, default today);
     `period` (`2025-Q1`, `2025-03`) keeps only the periods overlapping it."""
@@ -77,7 +78,7 @@ def org_verdicts(
 
 @router.get("/matrix/{code}", response=MatrixOut, summary="党支部 × 规则的合规矩阵")
 def matrix(
-    request, code: str, year: int | None = None, period: str | None = None, as_of: dt.date | None = None
+    request, code: str, year: BigInt | None = None, period: str | None = None, as_of: dt.date | None = None
 ):
     root = _org(request, code)
     year, parsed, as_of = _period(year, period, as_of)

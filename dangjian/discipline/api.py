@@ -6,9 +6,10 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from dangjian.accounts.access import access_for
+from dangjian.core.api import DbId, Refusal, Year
 from dangjian.orgs.choices import OrgKind
 
 from . import levels
@@ -67,17 +68,12 @@ class SanctionOut(Schema):
 
 class SanctionIn(Schema):
     org: str  # the branch's code
-    member_id: int
+    member_id: DbId
     level: str
     decided_on: dt.date
     decided_by: str
     document_no: str = ""
     facts: str
-
-
-class Problems(Schema):
-    detail: str
-    errors: dict[str, list[str]]
 
 
 def _sanctions(request):
@@ -90,9 +86,9 @@ def list_levels(request):
 
 
 @router.get("/", response=list[SanctionOut], summary="违纪党员清单（可按组织、年度、处分种类、党员筛选）")
-@paginate(LimitOffsetPagination)
+@paginate
 def list_sanctions(
-    request, org: str = "", year: int | None = None, level: str = "", member: int | None = None
+    request, org: str = "", year: Year | None = None, level: str = "", member: DbId | None = None
 ):
     found = _sanctions(request)
     if org:
@@ -108,11 +104,11 @@ def list_sanctions(
 
 
 @router.get("/{sanction_id}", response=SanctionOut, summary="党纪处分详情")
-def get_sanction(request, sanction_id: int):
+def get_sanction(request, sanction_id: DbId):
     return get_object_or_404(_sanctions(request), pk=sanction_id)
 
 
-@router.post("/", response={201: SanctionOut, 400: Problems}, summary="登记党纪处分（处分文件请在页面上传）")
+@router.post("/", response={201: SanctionOut, 400: Refusal}, summary="登记党纪处分（处分文件请在页面上传）")
 def create_sanction(request, payload: SanctionIn):
     org = get_object_or_404(
         access_for(request.user).manageable_orgs().filter(kind=OrgKind.BRANCH), code=payload.org

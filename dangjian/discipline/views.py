@@ -3,12 +3,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from dangjian.accounts.access import access_for
 from dangjian.core import history, orgpicker, xlsx
+from dangjian.core.downloads import stored_file
 from dangjian.core.params import id_param, year_param
 from dangjian.orgs.choices import OrgKind
 from dangjian.orgs.models import Organisation
@@ -171,9 +172,5 @@ def document(request, pk: int):
     sanction = get_object_or_404(_sanctions(request), pk=pk)
     if not sanction.document:
         raise Http404
-    return FileResponse(
-        sanction.document.open("rb"),
-        content_type=sanction.document_type or "application/octet-stream",
-        filename=sanction.document_name or sanction.document.name.rsplit("/", 1)[-1],
-        as_attachment=not sanction.document_type.startswith("image/"),
-    )
+    filename = sanction.document_name or sanction.document.name.rsplit("/", 1)[-1]
+    return stored_file(request, sanction.document, sanction.document_type, filename)

@@ -3,9 +3,10 @@ import datetime as dt
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from dangjian.accounts.access import access_for
+from dangjian.core.api import DbId, Refusal, Year
 from dangjian.members.models import Member
 
 from . import services
@@ -13,11 +14,6 @@ from .rules import visible_campaigns
 from .ruleset import current
 
 router = Router(tags=["民主评议党员"])
-
-
-class Problem(Schema):
-    detail: str
-    problems: list[str]
 
 
 class CampaignOut(Schema):
@@ -97,7 +93,7 @@ class SelfOut(Schema):
 
 
 class GradeIn(Schema):
-    member_id: int
+    member_id: DbId
     grade: str
     comment: str = ""
 
@@ -137,19 +133,19 @@ def _me(request) -> Member | None:
     return Member.objects.filter(pk=access_for(request.user).member_id).first()
 
 
-def _campaign(request, campaign_id: int):
+def _campaign(request, campaign_id: DbId):
     return services.settle(get_object_or_404(visible_campaigns(request.user), pk=campaign_id))
 
 
 @router.get("/", response=list[CampaignOut], summary="民主评议列表")
-@paginate(LimitOffsetPagination)
-def list_campaigns(request, year: int | None = None):
+@paginate
+def list_campaigns(request, year: Year | None = None):
     campaigns = visible_campaigns(request.user).order_by("-year", "org__path")
     return campaigns.filter(year=year) if year else campaigns
 
 
 @router.get("/{campaign_id}", response=CampaignDetailOut, summary="民主评议详情（参评名单、我的任务）")
-def campaign_detail(request, campaign_id: int):
+def campaign_detail(request, campaign_id: DbId):
     campaign = _campaign(request, campaign_id)
     me = _me(request)
     participants = campaign.participants.select_related("member").order_by("member__name_pinyin")
@@ -182,7 +178,7 @@ def campaign_detail(request, campaign_id: int):
 
 
 @router.get("/{campaign_id}/self", response={200: SelfOut, 404: Done}, summary="我的个人自评")
-def get_self(request, campaign_id: int):
+def get_self(request, campaign_id: DbId):
     campaign = _campaign(request, campaign_id)
     me = _me(request)
     record = services.self_evaluation_for(campaign, me) if me else None
@@ -191,8 +187,8 @@ def get_self(request, campaign_id: int):
     return record
 
 
-@router.post("/{campaign_id}/self", response={200: SelfOut, 400: Problem}, summary="保存或提交我的个人自评")
-def save_self(request, campaign_id: int, payload: SelfIn):
+@router.post("/{campaign_id}/self", response={200: SelfOut, 400: Refusal}, summary="保存或提交我的个人自评")
+def save_self(request, campaign_id: DbId, payload: SelfIn):
     campaign = _campaign(request, campaign_id)
     me = _me(request)
     if me is None or not campaign.participants.filter(member=me, writes_self=True).exists():
@@ -207,10 +203,10 @@ def save_self(request, campaign_id: int, payload: SelfIn):
 
 @router.post(
     "/{campaign_id}/ballot",
-    response={200: Done, 400: Problem, 403: Problem},
+    response={200: Done, 400: Refusal, 403: Refusal},
     summary="提交测评票（无记名，每人一次）",
 )
-def submit_ballot(request, campaign_id: int, payload: BallotIn):
+def submit_ballot(request, campaign_id: DbId, payload: BallotIn):
     campaign = _campaign(request, campaign_id)
     me = _me(request)
     if services.right_for(campaign, me) is None:
@@ -229,8 +225,8 @@ def submit_ballot(request, campaign_id: int, payload: BallotIn):
     return {"detail": "测评票已提交。"}
 
 
-@router.get("/{campaign_id}/tally", response={200: TallyOut, 400: Problem}, summary="测评统计（测评结束后）")
-def get_tally(request, campaign_id: int):
+@router.get("/{campaign_id}/tally", response={200: TallyOut, 400: Refusal}, summary="测评统计（测评结束后）")
+def get_tally(request, campaign_id: DbId):
     campaign = _campaign(request, campaign_id)
     if not request.user.has_perm("evaluations.view_results", campaign):
         raise PermissionDenied

@@ -3,9 +3,10 @@ import datetime as dt
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from dangjian.accounts.access import access_for
+from dangjian.core.api import DbId, Message
 from dangjian.members.models import Member
 
 from . import services
@@ -112,16 +113,12 @@ class LeaveIn(Schema):
     reason: str
 
 
-class Message(Schema):
-    detail: str
-
-
-def _activity(request, activity_id: int) -> Activity:
+def _activity(request, activity_id: DbId) -> Activity:
     return get_object_or_404(visible_activities(request.user), pk=activity_id)
 
 
 @router.get("/", response=list[ActivityOut], summary="组织生活列表（按日期由近到远）")
-@paginate(LimitOffsetPagination)
+@paginate
 def list_activities(request, org: str = "", kind: str = "", status: str = ""):
     activities = visible_activities(request.user)
     if org:
@@ -134,12 +131,12 @@ def list_activities(request, org: str = "", kind: str = "", status: str = ""):
 
 
 @router.get("/{int:activity_id}", response=ActivityDetailOut, summary="活动详情（含应有记录清单）")
-def get_activity(request, activity_id: int):
+def get_activity(request, activity_id: DbId):
     return _activity(request, activity_id)
 
 
 @router.get("/{int:activity_id}/attendance", response=list[AttendanceOut], summary="出勤")
-def get_attendance(request, activity_id: int):
+def get_attendance(request, activity_id: DbId):
     activity = _activity(request, activity_id)
     access = access_for(request.user)
     rows = activity.attendance.select_related("member")
@@ -165,7 +162,7 @@ def sign_in(request, payload: SignInIn):
 @router.post(
     "/{int:activity_id}/leave", response={200: AttendanceOut, 400: Message}, summary="请假（待书记审批）"
 )
-def ask_leave(request, activity_id: int, payload: LeaveIn):
+def ask_leave(request, activity_id: DbId, payload: LeaveIn):
     activity = _activity(request, activity_id)
     member = Member.objects.filter(pk=access_for(request.user).member_id).first()
     if member is None:

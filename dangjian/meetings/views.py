@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Q
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from dangjian.accounts.access import access_for
 from dangjian.core import history, orgpicker
+from dangjian.core.downloads import stored_file
 from dangjian.members.models import Member
 from dangjian.orgs.choices import OrgKind
 from dangjian.orgs.models import Organisation
@@ -507,12 +508,8 @@ def record_file(request, pk: int):
         raise Http404
     if record.removed_at and not request.user.has_perm("meetings.change_activity", record.activity):
         raise Http404  # a file removed as wrong is shown only to those who manage the activity
-    return FileResponse(
-        record.file.open("rb"),
-        content_type=record.content_type or "application/octet-stream",
-        filename=record.original_name or record.file.name.rsplit("/", 1)[-1],
-        as_attachment=not record.content_type.startswith("image/"),
-    )
+    filename = record.original_name or record.file.name.rsplit("/", 1)[-1]
+    return stored_file(request, record.file, record.content_type, filename)
 
 
 @login_required

@@ -2,9 +2,10 @@ import datetime as dt
 
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from dangjian.accounts.access import access_for
+from dangjian.core.api import DbId
 
 from .filters import MemberFilter
 
@@ -55,13 +56,13 @@ class MemberOut(Schema):
 
 
 @router.get("/", response=list[MemberOut], summary="党员名册（按姓名拼音排序，可筛选）")
-@paginate(LimitOffsetPagination)
+@paginate
 def list_members(request, org: str = "", category: str = "", status: str = "", q: str = ""):
     params = {"org": org, "category": category, "status": status, "q": q}
     return MemberFilter(params, access_for(request.user)).queryset()
 
 
 @router.get("/{member_id}", response=MemberOut, summary="党员详情")
-def get_member(request, member_id: int):
+def get_member(request, member_id: DbId):
     queryset = access_for(request.user).visible_members().select_related("org", "group", "dual_org")
     return get_object_or_404(queryset, pk=member_id)

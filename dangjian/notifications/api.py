@@ -1,7 +1,7 @@
 import datetime as dt
 
 from ninja import Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from .services import inbox_of
 
@@ -18,7 +18,7 @@ class NotificationOut(Schema):
 
 
 @router.get("/", response=list[NotificationOut], summary="我的通知")
-@paginate(LimitOffsetPagination)
+@paginate
 def my_notifications(request, unread: bool = False):
     notices = inbox_of(request.user)
     return notices.filter(read_at__isnull=True) if unread else notices

@@ -2,7 +2,7 @@ import datetime as dt
 
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from dangjian.accounts.access import access_for
 
@@ -63,7 +63,7 @@ def _org_out(org) -> dict:
 
 
 @router.get("/", response=list[OrgOut], summary="可见的党组织（分页）")
-@paginate(LimitOffsetPagination)
+@paginate
 def list_orgs(request, kind: OrgKind | None = None):
     orgs = access_for(request.user).visible_orgs().with_member_counts().select_related("parent")
     if kind:

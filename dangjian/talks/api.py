@@ -8,9 +8,10 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from dangjian.accounts.access import access_for
+from dangjian.core.api import DbId, Refusal, Year
 from dangjian.core.params import FIRST_YEAR
 from dangjian.orgs.choices import OrgKind
 
@@ -64,20 +65,15 @@ class TalkOut(Schema):
 
 class TalkIn(Schema):
     org: str  # the branch's code
-    initiator_id: int
-    partner_id: int
+    initiator_id: DbId
+    partner_id: DbId
     talked_on: dt.date
     form: str = "in_person"
     topics: str
     opinions: str = ""
     follow_up: str = ""
     follow_up_done: bool = False
-    before_review_year: int | None = None
-
-
-class Problems(Schema):
-    detail: str
-    errors: dict[str, list[str]]
+    before_review_year: Year | None = None
 
 
 class TermOut(Schema):
@@ -105,7 +101,7 @@ class RowOut(Schema):
 
 
 class CoverageOut(Schema):
-    org_code: str
+    org: str  # the branch's code, named as in the list's filter and the POST body
     year: int
     end: dt.date
     minimum: int
@@ -124,8 +120,8 @@ def _talks(request):
 
 
 @router.get("/", response=list[TalkOut], summary="谈心谈话记录（可按支部、年度、党员筛选）")
-@paginate(LimitOffsetPagination)
-def list_talks(request, org: str = "", year: int | None = None, member: int | None = None):
+@paginate
+def list_talks(request, org: str = "", year: Year | None = None, member: DbId | None = None):
     talks = _talks(request)
     if org:
         talks = talks.filter(org__code=org)
@@ -136,8 +132,10 @@ def list_talks(request, org: str = "", year: int | None = None, member: int | No
     return talks
 
 
-@router.get("/coverage/{org_code}", response=CoverageOut, summary="支部年度谈心谈话覆盖情况")
-def get_coverage(request, org_code: str, year: int | None = None):
+@router.get(
+    "/coverage/{org_code}", response={200: CoverageOut, 400: Refusal}, summary="支部年度谈心谈话覆盖情况"
+)
+def get_coverage(request, org_code: str, year: Year | None = None):
     access = access_for(request.user)
     org = get_object_or_404(access.visible_orgs().filter(kind=OrgKind.BRANCH), code=org_code)
     if not request.user.has_perm("talks.view_coverage", org):
@@ -149,18 +147,18 @@ def get_coverage(request, org_code: str, year: int | None = None):
     figures = ("year", "end", "minimum", "expected", "covered", "missing", "complete", "no_secretary", "rows")
     return {
         **{name: getattr(cov, name) for name in figures},
-        "org_code": org.code,
+        "org": org.code,
         "notes": cov.notes(),
         "secretaries": cov.terms,
     }
 
 
 @router.get("/{talk_id}", response=TalkOut, summary="谈心谈话详情")
-def get_talk(request, talk_id: int):
+def get_talk(request, talk_id: DbId):
     return get_object_or_404(_talks(request), pk=talk_id)
 
 
-@router.post("/", response={201: TalkOut, 400: Problems}, summary="记录谈心谈话")
+@router.post("/", response={201: TalkOut, 400: Refusal}, summary="记录谈心谈话")
 def create_talk(request, payload: TalkIn):
     org = get_object_or_404(recordable_branches(access_for(request.user), request.user), code=payload.org)
     if not request.user.has_perm("talks.add_talk", org):

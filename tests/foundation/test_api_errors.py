@@ -22,7 +22,8 @@ def test_a_path_id_that_is_not_a_number_is_refused_in_chinese(world, client_for)
 def test_a_body_that_is_not_json_is_refused_in_chinese(world, client_for):
     response = client_for("office").post("/api/talks/", "{not json", content_type="application/json")
     assert response.status_code == 400
-    assert response.json() == {"detail": "请求内容无法解析，请发送有效的 JSON。"}
+    refusal = {"detail": "请求内容无法解析，请发送有效的 JSON。", "errors": {}, "problems": []}
+    assert response.json() == refusal
 
 
 def test_a_missing_field_is_named_in_chinese(world, client_for):

@@ -226,6 +226,11 @@ CASES = [
         },
         (302,),
     ),
+    Case("2fa setup", lambda w: "/2fa/setup/", TOWN_READERS),
+    Case("2fa setup POST", lambda w: "/2fa/setup/", TOWN_READERS, "post", lambda w: {"code": "000000"}),
+    # The second login step belongs to a session that passed the password step only; a logged-in one is
+    # sent back to the login page.
+    Case("2fa verify", lambda w: "/2fa/verify/", frozenset(), denied=(302,)),
     Case("api me", lambda w: "/api/accounts/me", EVERYONE, api=True),
     Case("api orgs", lambda w: "/api/orgs/", EVERYONE, api=True),
     Case("api org A", lambda w: "/api/orgs/BRA", A_READERS, api=True),

@@ -4,6 +4,8 @@ import io
 
 import pytest
 from django.core.management import CommandError, call_command
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from dangjian.accounts.access import access_for
 from dangjian.accounts.models import User
@@ -52,6 +54,9 @@ def test_setup_commands_refuse_bad_input(monkeypatch):
 def test_admin_lists_the_foundation_models_with_masked_numbers(world, client):
     admin = User.objects.create_superuser("root", password="Root-pass-2026")
     client.force_login(admin)
+    session = client.session  # the admin site asks for the second step (django-otp)
+    session[DEVICE_ID_SESSION_KEY] = TOTPDevice.objects.create(user=admin, name="t").persistent_id
+    session.save()
     member = world.members_a[0]
     for url in ("/admin/accounts/user/", "/admin/orgs/organisation/", "/admin/orgs/position/"):
         assert client.get(url).status_code == 200, url

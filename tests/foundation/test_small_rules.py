@@ -97,7 +97,7 @@ def test_org_list_and_api_are_paged(world, client_for):
     answer = client.get("/api/orgs/", {"limit": 2}).json()
     assert answer["count"] == 6 and len(answer["items"]) == 2 and answer["items"][0]["code"] == "TOWN"
     too_many = client.get("/api/members/", {"limit": 100000})
-    assert too_many.status_code == 422 and too_many.json()["detail"][0]["msg"] == "数值过大。"
+    assert too_many.status_code == 422 and too_many.json()["detail"][0]["msg"] == "数值过大，不能大于 500。"
 
 
 def test_list_page_links_the_full_export_and_template_for_managers_only(world, client_for):

@@ -22,7 +22,7 @@ def test_print_page_shows_a_leave_without_reason_without_empty_brackets(world, c
     leave = re.search(r"<th>请假</th><td[^>]*>(.*?)</td>", page).group(1)
     assert "（）" not in leave
     assert leave.split() == ["甲3", "甲5（外出务工）"]
-    assert "onclick" not in page and 'src="/static/meetings/print.js"' in page
+    assert "onclick" not in page and 'src="/static/core/app.js"' in page and "data-print" in page
 
 
 def test_qr_page_does_not_advise_forwarding_a_link_that_expires(world, client_for):

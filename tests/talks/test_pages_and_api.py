@@ -223,4 +223,6 @@ def test_api_create_then_coverage(world, client_for):
 @pytest.mark.django_db
 def test_api_coverage_refuses_an_impossible_year(world, client_for):
     response = client_for("secretary_a").get("/api/talks/coverage/BRA?year=0")
+    assert response.status_code == 422 and "不能小于 1949" in response.json()["detail"][0]["msg"]
+    response = client_for("secretary_a").get(f"/api/talks/coverage/BRA?year={dt.date.today().year + 1}")
     assert response.status_code == 400 and "年度应在" in response.json()["detail"]

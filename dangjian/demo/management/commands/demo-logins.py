@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from dangjian.accounts import twofactor
 from dangjian.accounts.models import User
 from dangjian.demo.town import DEMO_PASSWORD
 
@@ -23,5 +24,6 @@ class Command(BaseCommand):
             )
             phone = f"，或手机号 {user.member.phone}" if user.member_id and user.member.phone else ""
             where = f"（{where}）" if where else ""
-            self.stdout.write(f"  {user.username:<12} {user}{where}{phone}")
+            otp = "，须两步验证（首次登录时用手机验证器扫码启用）" if twofactor.required(user) else ""
+            self.stdout.write(f"  {user.username:<12} {user}{where}{phone}{otp}")
         self.stdout.write("")
