@@ -6,6 +6,7 @@ from ninja import Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from dangjian.accounts.access import access_for
+from dangjian.core.validators import SingleLineText
 from dangjian.members.models import Member
 
 from . import services
@@ -79,7 +80,7 @@ class SignInOut(Schema):
 
 
 class LeaveIn(Schema):
-    reason: str
+    reason: SingleLineText
 
 
 class Message(Schema):

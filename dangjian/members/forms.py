@@ -1,6 +1,7 @@
 from django import forms
 
 from dangjian.core import idcard
+from dangjian.core.validators import single_line
 from dangjian.orgs.choices import OrgKind
 from dangjian.orgs.forms import DateInput
 from dangjian.orgs.models import Organisation
@@ -67,7 +68,7 @@ class MemberForm(forms.ModelForm):
 class TransferForm(forms.Form):
     to_org = forms.ModelChoiceField(label="转入党支部", queryset=Organisation.objects.none())
     transferred_on = forms.DateField(label="转接日期", widget=DateInput())
-    reason = forms.CharField(label="原因", max_length=200, required=False)
+    reason = forms.CharField(label="原因", max_length=200, required=False, validators=[single_line])
 
     def __init__(self, *args, member: Member, orgs, **kwargs):
         super().__init__(*args, **kwargs)
