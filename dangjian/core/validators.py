@@ -100,8 +100,15 @@ def field_problem(model, attr: str, value) -> str | None:
     try:
         model._meta.get_field(attr).run_validators(value)
     except ValidationError as exc:
-        return "；".join(m.rstrip("。") for m in exc.messages)
+        return "；".join(_say(error) for error in exc.error_list)
     return None
+
+
+def _say(error: ValidationError) -> str:
+    if error.code == "max_length":
+        limit, length = error.params["limit_value"], error.params["show_value"]
+        return f"不能超过 {limit} 个字（现有 {length} 个字），请精简后重新填写"
+    return error.messages[0].rstrip("。")
 
 
 single_line = NoControlCharacters()

@@ -137,6 +137,15 @@ def _date_styles(root) -> set[int]:
     }
 
 
+def _unescape(text: str) -> str:
+    """Spreadsheet programs write characters XML cannot hold (control characters) as _xHHHH_."""
+    if "_x" not in text:
+        return text
+    import re
+
+    return re.sub(r"_x([0-9A-Fa-f]{4})_", lambda m: chr(int(m.group(1), 16)), text)
+
+
 def _column_index(ref: str) -> int | None:
     """The 0-based column of a cell reference; None beyond XFD (a crafted reference)."""
     import re
@@ -217,7 +226,7 @@ class Book:
                         raise SheetRefused(
                             f"文件中的文字超过 {max_cells} 项，超出了表格的行数上限；请分成几个文件分批导入。"
                         )
-                    self.shared.append("".join(t.text or "" for t in si.iter(f"{_NS}t")))
+                    self.shared.append(_unescape("".join(t.text or "" for t in si.iter(f"{_NS}t"))))
                     si.clear()
             try:
                 self.dates = _date_styles(etree.fromstring(self.archive.read("xl/styles.xml")))
@@ -252,8 +261,9 @@ class Book:
                 row.clear()
                 if values:
                     count += 1
-                    if count > self.max_rows:
-                        raise SheetRefused(f"表格超过 {self.max_rows} 行，请分成几个文件分批导入。", number)
+                    if count > self.max_rows + 1:  # the header row and the data rows allowed
+                        message = f"表格的数据超过 {self.max_rows} 行（不含表头），请分成几个文件分批导入。"
+                        raise SheetRefused(message, number)
                     yield number, tuple(values.get(i) for i in range(max(values) + 1))
         except SheetRefused:
             raise
@@ -271,7 +281,7 @@ class Book:
                 continue
             if col is None or col >= max_columns:
                 raise SheetRefused(
-                    f"第{number}行的 {ref or column_letter(col)} 单元格有内容，但表格只有 {max_columns} 列"
+                    f"{(ref or column_letter(col))[:20]} 单元格有内容，但模板只有 {max_columns} 列"
                     f"（A 到 {column_letter(max_columns - 1)} 列）；请删除模板以外的列后重新上传。",
                     number,
                 )
@@ -285,7 +295,7 @@ class Book:
 
         kind = c.get("t")
         if kind == "inlineStr":
-            return "".join(t.text or "" for t in c.iter(f"{_NS}t"))
+            return _unescape("".join(t.text or "" for t in c.iter(f"{_NS}t")))
         v = c.findtext(f"{_NS}v")
         if v is None:
             return None
@@ -296,7 +306,7 @@ class Book:
         if kind == "e":
             return BadCell(v, f"单元格是 Excel 错误值 {v[:20]}（多为公式出错），请改为填写内容本身")
         if kind == "str":
-            return v
+            return _unescape(v)
         try:
             number = int(v) if re.fullmatch(_INTEGER, v) else float(v)
         except ValueError:
