@@ -35,6 +35,12 @@ def control_problem(text: str, multiline: bool = False) -> str | None:
     return f"含有不可见的{kind}（{where}，U+{ord(found.group()):04X}），通常来自复制粘贴，请删除后重新填写。"
 
 
+def visible(text: str) -> str:
+    """The text with each control character shown as <U+001B>: for messages that quote what was typed,
+    so that quoting it can neither break a page nor a terminal."""
+    return _SINGLE_LINE_BAD.sub(lambda m: f"<U+{ord(m.group()):04X}>", text)
+
+
 # Between two letters of a name: the middle dot of minority and foreign names (·, and the look-alikes
 # that input methods produce), and the hyphen, apostrophe, full stop and space of names in Latin letters.
 NAME_JOINERS = "·・‧•-'. "

@@ -36,6 +36,11 @@ class Problem:
     column: str
     message: str
 
+    def __post_init__(self):
+        # Messages and headers may quote the file: its control characters are shown, not written.
+        object.__setattr__(self, "column", validators.visible(self.column))
+        object.__setattr__(self, "message", validators.visible(self.message))
+
     def __str__(self) -> str:
         where = f"第{self.row}行" if self.row else "文件"
         return f"{where}{'「' + self.column + '」' if self.column else ''}：{self.message}"

@@ -1,5 +1,6 @@
 """Building member spreadsheets for the import tests."""
 
+import re
 import zipfile
 from io import BytesIO
 from xml.sax.saxutils import escape
@@ -62,6 +63,17 @@ class Error(str):
     """An Excel error value such as #N/A."""
 
 
+def _xml_text(text: str) -> str:
+    """Text as spreadsheet programs write it: what XML cannot hold (control characters) as _xHHHH_."""
+    return escape(
+        re.sub(
+            r"[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]",
+            lambda m: f"_x{ord(m.group()):04X}_",
+            text,
+        )
+    )
+
+
 def cells(number: int | None, values, refs: bool = True) -> str:
     """One <row> of values (columns from A), or of (reference, value) pairs; no "r" when refs=False."""
     out = []
@@ -82,7 +94,9 @@ def cells(number: int | None, values, refs: bool = True) -> str:
         elif isinstance(value, int | float):
             out.append(f"<c{r}><v>{value!r}</v></c>")
         else:
-            out.append(f'<c{r} t="inlineStr"><is><t xml:space="preserve">{escape(str(value))}</t></is></c>')
+            out.append(
+                f'<c{r} t="inlineStr"><is><t xml:space="preserve">{_xml_text(str(value))}</t></is></c>'
+            )
     row_ref = f' r="{number}"' if refs and number else ""
     return f"<row{row_ref}>{''.join(out)}</row>"
 
