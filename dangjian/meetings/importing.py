@@ -275,7 +275,11 @@ def _build(row, kinds, record_kinds, orgs, allowed, members):
         except ValueError as exc:
             problem(column, str(exc), where)
             return None
-        if model is not None and (message := validators.field_problem(model, key, value)):
+        if model is not None:
+            message = validators.field_problem(model, key, value)
+        else:  # a code or a name to look up: nothing unprintable reaches the look-ups and messages
+            message = (validators.control_problem(value) or "").rstrip("。")
+        if message:
             problem(column, message, where)
             return None
         return value

@@ -325,12 +325,16 @@ def test_json_control_characters_and_lengths_are_refused(world, tmp_path, capsys
     data["activities"][0]["title"] = "学习\u001b党章"
     data["activities"][1]["place"] = "村" * 201
     data["activities"][0]["attendance"][1]["leave_reason"] = True
-    with pytest.raises(CommandError, match="3 处问题"):
-        call_command("import-activities", write(tmp_path, data))
+    data["activities"][1]["speaker"] = "\ud800"  # a lone surrogate, written in JSON as \ud800
+    path = tmp_path / "a.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(CommandError, match="4 处问题"):
+        call_command("import-activities", str(path))
     assert capsys.readouterr().err.strip().splitlines() == [
         "第1行「主题」：含有不可见的控制字符（第3个字符，U+001B），通常来自复制粘贴，请删除后重新填写",
         "第1行「attendance[2]·请假事由」：单元格是逻辑值（TRUE/FALSE），这里应填写文字",
         "第2行「地点」：不能超过 200 个字（现有 201 个字），请精简后重新填写",
+        "第2行「授课人」：含有不可见的控制字符（第1个字符，U+D800），通常来自复制粘贴，请删除后重新填写",
     ]
     assert Activity.objects.count() == 0
 
