@@ -300,7 +300,7 @@ class Book:
         if v is None:
             return None
         if kind == "s":
-            return self.shared[int(v)]
+            return self.shared[int(v) if v.strip().isdigit() else len(self.shared)]  # IndexError: damaged
         if kind == "b":
             return v.strip() in ("1", "true")
         if kind == "e":

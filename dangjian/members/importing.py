@@ -150,7 +150,8 @@ HEADERS = [c.header for c in COLUMNS]
 FIELD_HEADER = {c.attr: c.header for c in COLUMNS}
 NOTES = [
     "每行一名党员；带 * 的列必须填写：" + "、".join(c.header for c in COLUMNS if c.required) + "。",
-    "身份证号按 GB 11643 校验；出生日期和性别可留空，将按身份证号填写。",
+    "身份证号按 GB 11643 校验，该列须设为“文本”格式；出生日期和性别可留空，将按身份证号填写。",
+    "姓名只用汉字、字母和间隔号“·”（如 阿依古丽·买买提），不能有数字或符号。",
     "日期格式：2020-07-01（也可用 2020/7/1、2020年7月1日）。",
     "类别：正式党员 或 预备党员；状态：" + "、".join(Status.labels) + "（留空为“正常”）。",
     "学历：" + "、".join(Education.labels) + "。",
