@@ -53,6 +53,12 @@ class MemberForm(forms.ModelForm):
             self.fields["org"].disabled = True
             self.fields["org"].help_text = "调整所在党支部请使用“组织关系转接”。"
 
+    def _get_validation_exclusions(self):
+        exclude = super()._get_validation_exclusions()
+        if self.instance.pk and self.cleaned_data.get("name") == self.initial.get("name"):
+            exclude.add("name")  # a name registered before names were checked is kept until it is changed
+        return exclude
+
     def clean_id_number(self):
         value = idcard.normalise(self.cleaned_data["id_number"])
         if idcard.problem(value) is None:

@@ -243,3 +243,19 @@ def test_api_self_evaluation_and_ballot_refuse_control_characters(world, client_
     )
     assert self_api.status_code == 400 and "控制字符" in self_api.json()["detail"]
     assert not Ballot.objects.exists() and not campaign.self_evaluations.exists()
+
+
+@pytest.mark.django_db
+def test_a_name_registered_before_the_check_is_kept_until_it_is_changed(world, client_for):
+    member = world.members_a[7]  # the test world's 甲7
+    client = client_for("secretary_a")
+    data = _member_post(world, id_number=member.id_number, birth_date=member.birth_date.isoformat())
+    data.update(gender=member.gender, joined_on=member.joined_on.isoformat(), status=member.status)
+    data.update(confirmed_on=member.confirmed_on.isoformat() if member.confirmed_on else "")
+    data.update(category=member.category, group=member.group_id or "")
+    kept = client.post(f"/members/{member.pk}/edit/", {**data, "name": "甲7", "work_unit": "镇政府"})
+    assert kept.status_code == 302
+    changed = client.post(f"/members/{member.pk}/edit/", {**data, "name": "甲8"})
+    assert "不能有数字或符号" in changed.content.decode()
+    member.refresh_from_db()
+    assert (member.name, member.work_unit) == ("甲7", "镇政府")
