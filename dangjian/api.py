@@ -49,7 +49,6 @@ VALIDATION_MESSAGES = {
     "less_than_equal": "数值过大。",
     "json_invalid": "不是有效的 JSON。",
     "single_line_text": "不能换行，也不能含有不可见的控制字符（通常来自复制粘贴），请删除后重新填写。",
-    "multi_line_text": "不能含有不可见的控制字符（通常来自复制粘贴），请删除后重新填写。",
 }
 HTTP_MESSAGES = {
     "Cannot parse request body": "请求内容无法解析，请发送有效的 JSON。",

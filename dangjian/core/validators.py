@@ -122,15 +122,12 @@ multi_line = NoControlCharacters(multiline=True)
 person_name = PersonName()
 
 
-def _checked(multiline: bool):
-    def check(value: str) -> str:
-        if problem := control_problem(value, multiline):
-            raise PydanticCustomError("multi_line_text" if multiline else "single_line_text", problem)
-        return value
-
-    return AfterValidator(check)
+def _single_line(value: str) -> str:
+    if problem := control_problem(value):
+        raise PydanticCustomError("single_line_text", problem)
+    return value
 
 
-# The same checks for the API's input schemas (django-ninja / pydantic).
-SingleLineText = Annotated[str, _checked(False)]
-MultiLineText = Annotated[str, _checked(True)]
+# The same check for the API's input schemas (django-ninja / pydantic); text areas posted to the API go
+# through the forms or services, which apply the model validators.
+SingleLineText = Annotated[str, AfterValidator(_single_line)]
