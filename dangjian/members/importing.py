@@ -15,7 +15,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
 from dangjian.accounts.services import close_departed_logins
-from dangjian.core import bulk, idcard, validators, xlsx
+from dangjian.core import bulk, crypto, idcard, validators, xlsx
 from dangjian.orgs.choices import OrgKind
 from dangjian.orgs.models import Organisation
 
@@ -160,9 +160,11 @@ NOTES = [
     "文件中任何一处有误，整个文件都不会导入，请按提示逐条修改后重新上传。",
 ]
 COMPARED = [c.attr for c in COLUMNS if c.attr not in ("org", "group", "dual_org")]
-# Checked against the model's own validators (length, control characters, a name as a name).
+# Checked against the model's own validators (length, control characters); names apart, in _build.
 TEXT_FIELDS = {
-    c.attr for c in COLUMNS if isinstance(Member._meta.get_field(c.attr), models.CharField | models.TextField)
+    c.attr
+    for c in COLUMNS
+    if isinstance(Member._meta.get_field(c.attr), models.CharField | models.TextField) and c.attr != "name"
 }
 
 
@@ -237,11 +239,13 @@ def import_members(file: IO[bytes], allowed_orgs, user=None) -> ImportResult:
     index = {name: i for i, name in enumerate(names) if name}
     orgs = {o.code: o for o in Organisation.objects.all()}
     allowed_ids = set(allowed_orgs.values_list("pk", flat=True))
+    rows = list(rows)
+    existing = _existing([h for h in (_id_hash(row, index) for _, row in rows) if h])
     found: list[Problem] = []
     members: list[tuple[int, Member]] = []
     seen: dict[str, int] = {}
     for row_number, row in rows:
-        member, row_problems, id_number = _build(row_number, row, index, orgs, allowed_ids)
+        member, row_problems, id_number = _build(row_number, row, index, orgs, allowed_ids, existing)
         found.extend(row_problems)
         if id_number in seen:  # also when either row has other problems: both rows are named
             found.append(Problem(row_number, "身份证号", f"与第{seen[id_number]}行重复"))
@@ -252,7 +256,6 @@ def import_members(file: IO[bytes], allowed_orgs, user=None) -> ImportResult:
             members.append((row_number, member))
     if not members and not found:
         found.append(Problem(None, "", "表格中没有党员数据。"))
-    existing = _existing([m for _, m in members])
     for row_number, member in members:
         old = existing.get(member.id_number_hash)
         if old is not None and old.org_id not in allowed_ids:
@@ -268,14 +271,24 @@ def import_members(file: IO[bytes], allowed_orgs, user=None) -> ImportResult:
     return _write(members, existing, user)
 
 
-def _build(row_number, row, index, orgs, allowed_ids) -> tuple[Member | None, list[Problem], str]:
+def _cell(row, index, header):
+    return row[index[header]] if header in index and index[header] < len(row) else None
+
+
+def _id_hash(row, index) -> str | None:
+    try:
+        id_number = _id_number(_cell(row, index, "身份证号"))
+    except ValueError:
+        return None
+    return None if idcard.problem(id_number) else crypto.lookup_hash(id_number)
+
+
+def _build(row_number, row, index, orgs, allowed_ids, existing) -> tuple[Member | None, list[Problem], str]:
     """The member of a row, or None with the row's problems; and the row's ID number when it is valid."""
     found: list[Problem] = []
     values: dict[str, object] = {}
     for column in COLUMNS:
-        raw = (
-            row[index[column.header]] if column.header in index and index[column.header] < len(row) else None
-        )
+        raw = _cell(row, index, column.header)
         try:
             value = column.parse(raw)
         except ValueError as exc:
@@ -308,6 +321,11 @@ def _build(row_number, row, index, orgs, allowed_ids) -> tuple[Member | None, li
     id_number = values.get("id_number", "")
     if idcard.problem(id_number):
         id_number = ""
+    # A name is checked as a name when it is new: one registered before names were checked is kept.
+    old = existing.get(crypto.lookup_hash(id_number)) if id_number else None
+    if values.get("name") and (old is None or old.name != values["name"]):
+        if problem := validators.field_problem(Member, "name", values["name"]):
+            found.append(Problem(row_number, FIELD_HEADER["name"], problem))
     if found and not id_number:
         return None, found, ""
     member = Member(
@@ -329,8 +347,7 @@ def _build(row_number, row, index, orgs, allowed_ids) -> tuple[Member | None, li
     return member, [], id_number
 
 
-def _existing(members: list[Member]) -> dict[str, Member]:
-    hashes = [m.id_number_hash for m in members]
+def _existing(hashes: list[str]) -> dict[str, Member]:
     found: dict[str, Member] = {}
     for start in range(0, len(hashes), 500):
         for m in Member.objects.filter(id_number_hash__in=hashes[start : start + 500]).select_related("org"):

@@ -170,3 +170,16 @@ def test_names_of_every_kind_import(world):
     scope = access_for(world.user("secretary_a")).manageable_orgs()
     assert importing.import_members(BytesIO(content), scope).created == 4
     assert set(names) <= set(Member.objects.values_list("name", flat=True))
+
+
+def test_a_name_registered_before_the_check_is_kept_until_it_is_changed(world, refused):
+    member = world.members_a[7]  # the test world's 甲7, registered before names were checked
+    same = row(姓名=member.name, 身份证号=member.id_number, 入党日期=f"{member.joined_on}", 转正日期="")
+    same.update(
+        转正日期=f"{member.confirmed_on or ''}", 所在党小组代码=member.group.code if member.group else ""
+    )
+    scope = access_for(world.user("secretary_a")).manageable_orgs()
+    importing.import_members(BytesIO(member_sheet(same)), scope)  # unchanged: accepted
+    assert refused(member_sheet({**same, "姓名": "甲8"})) == [
+        "第2行「姓名」：姓名只能包含汉字、字母和间隔号“·”，不能有数字或符号（第2个字符“8”）"
+    ]
