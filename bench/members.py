@@ -124,7 +124,9 @@ def bench_import(rows: int, rounds: int) -> dict:
     scope = Organisation.objects.subtree(root)
     reads, imports, reimports = [], [], []
     for _ in range(rounds):
-        reads.append(_timed(lambda: sum(1 for _ in xlsx.read_sheet(BytesIO(content))))[1:])
+        reads.append(
+            _timed(lambda: sum(1 for _ in xlsx.read_sheet(BytesIO(content), len(importing.COLUMNS))))[1:]
+        )
         with transaction.atomic():
             result, *timing = _timed(lambda: importing.import_members(BytesIO(content), scope))
             assert result.created == rows, result

@@ -101,6 +101,7 @@ VALIDATION_MESSAGES = {
     "greater_than": "数值过小，应大于 {gt}。",
     "less_than": "数值过大，应小于 {lt}。",
     "json_invalid": "不是有效的 JSON。",
+    "single_line_text": "不能换行，也不能含有不可见的控制字符（通常来自复制粘贴），请删除后重新填写。",
 }
 HTTP_MESSAGES = {
     "Cannot parse request body": "请求内容无法解析，请发送有效的 JSON。",

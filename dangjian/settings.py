@@ -196,6 +196,10 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 NINJA_PAGINATION_MAX_LIMIT = 500  # an API client pages through a county's register instead of one huge answer
 NINJA_PAGINATION_CLASS = "dangjian.core.api.Pagination"  # an offset the database can take, or a 422
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# Imports (党员名册, 历史活动): the most data rows of one sheet, and the most one part of an .xlsx file may
+# unpack to (bounds a zip bomb); a larger register is imported in several files.
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=50_000)
+IMPORT_MAX_UNPACKED_MB = env.int("IMPORT_MAX_UNPACKED_MB", default=100)
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)

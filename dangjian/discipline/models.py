@@ -7,6 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from dangjian.core.validators import multi_line, single_line
+
 from . import levels
 
 
@@ -56,12 +58,15 @@ class Sanction(models.Model):
     level = models.CharField("处分种类", max_length=32, choices=levels.choices)
     decided_on = models.DateField("处分决定日期")
     decided_by = models.CharField(
-        "作出处分决定的党组织", max_length=100, help_text="如：中共神鼎山镇纪律检查委员会、中共神鼎山镇委员会"
+        "作出处分决定的党组织",
+        max_length=100,
+        help_text="如：中共神鼎山镇纪律检查委员会、中共神鼎山镇委员会",
+        validators=[single_line],
     )
     document_no = models.CharField(
-        "处分决定文号", max_length=60, blank=True, help_text="如：鼎纪发〔2026〕3号"
+        "处分决定文号", max_length=60, blank=True, help_text="如：鼎纪发〔2026〕3号", validators=[single_line]
     )
-    facts = models.TextField("违纪事实及处分依据")
+    facts = models.TextField("违纪事实及处分依据", validators=[multi_line])
     period_end = models.DateField("察看期满日期", null=True, blank=True, editable=False)
     lifted_on = models.DateField(
         "撤销或提前恢复日期",
@@ -69,9 +74,9 @@ class Sanction(models.Model):
         blank=True,
         help_text="处分经申诉被撤销、或提前恢复党员权利的，填写生效日期；察看期满正常恢复的不必填写。",
     )
-    lifted_note = models.CharField("撤销或恢复说明", max_length=200, blank=True)
+    lifted_note = models.CharField("撤销或恢复说明", max_length=200, blank=True, validators=[single_line])
     document = models.FileField("违纪处理文件", upload_to=document_path, blank=True, max_length=255)
-    document_name = models.CharField("原文件名", max_length=200, blank=True)
+    document_name = models.CharField("原文件名", max_length=200, blank=True, validators=[single_line])
     document_type = models.CharField(max_length=100, blank=True)
     created_by = models.ForeignKey(
         "accounts.User",

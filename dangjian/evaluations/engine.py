@@ -5,6 +5,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from fractions import Fraction
 
+from dangjian.core.validators import control_problem
 from dangjian.members.choices import Category, Status
 
 from .ruleset import BASIC, EXCELLENT, GRADE_CODES, QUALIFIED, UNQUALIFIED, EvaluationRules
@@ -166,10 +167,8 @@ def tally(
 
 
 def text_problem(*texts: str) -> str | None:
-    """NUL characters cannot be stored (PostgreSQL refuses them): refuse them with a message."""
-    if any("\x00" in (t or "") for t in texts):
-        return "内容中含有不可见的空字符（\\x00），通常来自复制粘贴，请删除后重新提交。"
-    return None
+    """Control characters (NUL cannot even be stored) are refused with the shared message."""
+    return next(filter(None, (control_problem(t or "", multiline=True) for t in texts)), None)
 
 
 def ballot_problems(grades: dict[int, str], evaluated: set[int], rules: EvaluationRules) -> list[str]:

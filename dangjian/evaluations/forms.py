@@ -2,6 +2,7 @@ from django import forms
 from django.core.validators import MaxValueValidator
 from django.utils import timezone
 
+from dangjian.core.validators import multi_line, single_line
 from dangjian.meetings.models import Activity
 from dangjian.meetings.models import Status as ActivityStatus
 from dangjian.orgs.choices import OrgKind
@@ -109,7 +110,9 @@ class SelfEvaluationForm(forms.ModelForm):
 
 class DecisionForm(forms.Form):
     grade = forms.ChoiceField(label="评定等次")
-    reason = forms.CharField(label="评定理由", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label="评定理由", required=False, widget=forms.Textarea(attrs={"rows": 2}), validators=[multi_line]
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -125,7 +128,7 @@ class AdoptionForm(forms.Form):
 
 
 class ExclusionForm(forms.Form):
-    reason = forms.CharField(label="排除原因", max_length=200, required=False)
+    reason = forms.CharField(label="排除原因", max_length=200, required=False, validators=[single_line])
 
 
 class DisposalForm(forms.Form):
@@ -137,7 +140,9 @@ class DisposalForm(forms.Form):
         help_text="不填则按规则默认期限（如限期改正一般为一年）。",
     )
     follow_up = forms.ChoiceField(label="落实情况", choices=Disposal.FollowUp.choices)
-    notes = forms.CharField(label="跟踪记录", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    notes = forms.CharField(
+        label="跟踪记录", required=False, widget=forms.Textarea(attrs={"rows": 3}), validators=[multi_line]
+    )
     approved_on = forms.DateField(
         label="上级党组织批准日期",
         required=False,

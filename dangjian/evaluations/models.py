@@ -14,6 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from dangjian.core.validators import multi_line, single_line
+
 from .ruleset import GRADE_CODES, current
 
 GRADE_CHOICES = list(zip(GRADE_CODES, ("优秀", "合格", "基本合格", "不合格"), strict=True))
@@ -55,7 +57,7 @@ class Campaign(models.Model):
     )
     # Until the 党员大会 is recorded as an activity, its planned date and name.
     meeting_date = models.DateField("党员大会日期", null=True, blank=True)
-    meeting_title = models.CharField("党员大会名称", max_length=100, blank=True)
+    meeting_title = models.CharField("党员大会名称", max_length=100, blank=True, validators=[single_line])
     rules_version = models.CharField("规则版本", max_length=40, editable=False)
     created_by = models.ForeignKey(
         "accounts.User", verbose_name="创建人", null=True, on_delete=models.SET_NULL, related_name="+"
@@ -116,9 +118,9 @@ class Participant(models.Model):
     )
     graded = models.BooleanField("参加等次评定", default=True)
     writes_self = models.BooleanField("参加个人自评", default=True)
-    excluded_reason = models.CharField("不参评原因", max_length=200, blank=True)
+    excluded_reason = models.CharField("不参评原因", max_length=200, blank=True, validators=[single_line])
     # Set by the secretary while the campaign is 准备中 (e.g. 留党察看 until a discipline register exists).
-    manual_reason = models.CharField("手工排除原因", max_length=200, blank=True)
+    manual_reason = models.CharField("手工排除原因", max_length=200, blank=True, validators=[single_line])
 
     class Meta:
         verbose_name = verbose_name_plural = "参评党员"
@@ -137,10 +139,10 @@ class SelfEvaluation(models.Model):
     member = models.ForeignKey(
         "members.Member", verbose_name="党员", on_delete=models.PROTECT, related_name="+"
     )
-    study = models.TextField("学习和思想情况", blank=True)
-    duties = models.TextField("履行党员义务、发挥作用情况", blank=True)
-    shortcomings = models.TextField("存在的不足", blank=True)
-    plans = models.TextField("努力方向和改进措施", blank=True)
+    study = models.TextField("学习和思想情况", blank=True, validators=[multi_line])
+    duties = models.TextField("履行党员义务、发挥作用情况", blank=True, validators=[multi_line])
+    shortcomings = models.TextField("存在的不足", blank=True, validators=[multi_line])
+    plans = models.TextField("努力方向和改进措施", blank=True, validators=[multi_line])
     self_grade = models.CharField("自评等次", max_length=16, choices=GRADE_CHOICES, blank=True)
     submitted_on = models.DateField("提交日期", null=True, blank=True)
     updated_at = models.DateTimeField("最后保存", auto_now=True)
@@ -222,7 +224,7 @@ class BallotGrade(models.Model):
         "members.Member", verbose_name="被评党员", on_delete=models.PROTECT, related_name="+"
     )
     grade = models.CharField("等次", max_length=16, choices=GRADE_CHOICES)
-    comment = models.CharField("意见建议", max_length=500, blank=True)
+    comment = models.CharField("意见建议", max_length=500, blank=True, validators=[single_line])
 
     class Meta:
         verbose_name = verbose_name_plural = "测评等次"
@@ -243,7 +245,7 @@ class Decision(models.Model):
     )
     proposed_grade = models.CharField("测评建议等次", max_length=16, choices=GRADE_CHOICES, blank=True)
     grade = models.CharField("评定等次", max_length=16, choices=GRADE_CHOICES)
-    reason = models.TextField("评定理由", blank=True)
+    reason = models.TextField("评定理由", blank=True, validators=[multi_line])
     decided_on = models.DateField("评定日期")
     agenda_item = models.ForeignKey(
         "meetings.AgendaItem",
@@ -281,7 +283,7 @@ class Disposal(models.Model):
     follow_up = models.CharField(
         "落实情况", max_length=16, choices=FollowUp.choices, default=FollowUp.PENDING
     )
-    notes = models.TextField("跟踪记录", blank=True)
+    notes = models.TextField("跟踪记录", blank=True, validators=[multi_line])
     approved_on = models.DateField(
         "上级党组织批准日期",
         null=True,

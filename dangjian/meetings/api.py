@@ -7,6 +7,7 @@ from ninja.pagination import paginate
 
 from dangjian.accounts.access import access_for
 from dangjian.core.api import DbId, Message
+from dangjian.core.validators import SingleLineText
 from dangjian.members.models import Member
 
 from . import services
@@ -110,7 +111,7 @@ class SignInOut(Schema):
 
 
 class LeaveIn(Schema):
-    reason: str
+    reason: SingleLineText
 
 
 def _activity(request, activity_id: DbId) -> Activity:

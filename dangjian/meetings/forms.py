@@ -2,6 +2,7 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 
+from dangjian.core.validators import multi_line, single_line
 from dangjian.members.choices import ACTIVE_STATUSES
 from dangjian.members.models import Member
 from dangjian.orgs.forms import DateInput
@@ -101,7 +102,9 @@ class ActivityForm(forms.ModelForm):
 
 
 class MinutesForm(forms.Form):
-    minutes = forms.CharField(label="会议记录", required=False, widget=forms.HiddenInput)
+    minutes = forms.CharField(
+        label="会议记录", required=False, widget=forms.HiddenInput, validators=[multi_line]
+    )
 
 
 class RecordForm(forms.Form):
@@ -183,12 +186,15 @@ class RectificationForm(forms.ModelForm):
 
 class LeaveForm(forms.Form):
     reason = forms.CharField(
-        label="请假事由", max_length=200, widget=forms.TextInput(attrs={"placeholder": "如：外出务工"})
+        label="请假事由",
+        max_length=200,
+        validators=[single_line],
+        widget=forms.TextInput(attrs={"placeholder": "如：外出务工"}),
     )
 
 
 class MakeUpForm(forms.Form):
-    content = forms.CharField(label="补学内容", max_length=300)
+    content = forms.CharField(label="补学内容", max_length=300, validators=[single_line])
     due_on = forms.DateField(label="完成时限", widget=DateInput())
 
     def clean_due_on(self):

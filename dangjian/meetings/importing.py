@@ -11,11 +11,12 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from dangjian.core import idcard
-from dangjian.members.importing import ImportRefused, Problem, read_rows
+from dangjian.core import idcard, validators, xlsx
+from dangjian.members.importing import ImportRefused, Problem, open_book, sheet_rows
 from dangjian.members.models import Member
 from dangjian.orgs.models import Organisation
 from dangjian.rulebook import rulebook
@@ -66,7 +67,7 @@ def parse_datetime(value) -> dt.datetime:
         moment = value
     else:
         match = re.fullmatch(
-            r"\s*(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})[ T](\d{1,2}):(\d{2})(?::\d{2})?\s*", str(value or "")
+            r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})[ T](\d{1,2}):(\d{2})(?::\d{2})?", _text(value)
         )
         if not match:
             raise ValueError("时间格式应为 2024-05-10 09:00")
@@ -78,9 +79,8 @@ def parse_datetime(value) -> dt.datetime:
 
 
 def _text(value) -> str:
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value if value is not None else "").strip()
+    """A cell or JSON value as text; ValueError for one that holds no text (an Excel error, TRUE/FALSE)."""
+    return xlsx.text_cell(value)
 
 
 # ---- reading ----
@@ -94,6 +94,10 @@ def read_json(path: Path) -> list[Row]:
     items = data.get("activities") if isinstance(data, dict) else None
     if not isinstance(items, list):
         raise ImportRefused([Problem(None, "", 'JSON 顶层应为 {"activities": [...]}。')])
+    if len(items) > settings.IMPORT_MAX_ROWS:
+        raise ImportRefused(
+            [Problem(None, "", f"活动超过 {settings.IMPORT_MAX_ROWS} 项，请分成几个文件分批导入。")]
+        )
     rows, found = [], []
     for n, item in enumerate(items, start=1):
         if not isinstance(item, dict):
@@ -119,13 +123,11 @@ def read_json(path: Path) -> list[Row]:
 def read_parts(value) -> list[str]:
     """环节 as a list, or as one text separated by 、，; or spaces (as in the .xlsx column);
     ValueError for anything else."""
-    if value is None or value == "":
-        return []
-    if isinstance(value, str):
-        return [p for p in re.split(r"[、,，;；\s]+", value) if p]
     if isinstance(value, list) and all(isinstance(p, str) for p in value):
         return [p.strip() for p in value if p.strip()]
-    raise ValueError('应为文字列表（如 ["集中学习", "交纳党费"]）或用顿号分隔的文字')
+    if isinstance(value, list | dict):
+        raise ValueError('应为文字列表（如 ["集中学习", "交纳党费"]）或用顿号分隔的文字')
+    return [p for p in re.split(r"[、,，;；\s]+", _text(value)) if p]
 
 
 JSON_KEYS = {
@@ -149,55 +151,51 @@ JSON_KEYS = {
 }
 
 
-def read_xlsx(path: Path) -> list[Row]:
-    from openpyxl import load_workbook
+SHEETS = {"出勤": ("attendance", ATTENDANCE_HEADERS), "记录": ("records", RECORD_HEADERS)}
 
+
+def read_xlsx(path: Path) -> list[Row]:
     with path.open("rb") as file:
-        names, rows = read_rows(file)
-        rows = list(rows)
-    try:
-        sheets = _sheets(load_workbook(path, read_only=True, data_only=True))
-    except (OSError, KeyError, ValueError) as exc:
-        raise ImportRefused([Problem(None, "", "文件不是有效的 Excel（.xlsx）表格。")]) from exc
-    found = [Problem(1, h, "缺少必填列，请使用模板") for h in ACTIVITY_HEADERS[:6] if h not in names]
-    if found:
-        raise ImportRefused(found)
-    by_id: dict[str, Row] = {}
-    result = []
-    for number, values in rows:
-        data = {JSON_KEYS[n]: v for n, v in zip(names, values, strict=False) if n in JSON_KEYS}
-        data["parts"] = _text(data.get("parts"))
-        row = Row(number, "活动", data)
-        key = _text(data.get("id"))
-        if key in by_id:  # a blank 编号 is allowed: that activity just cannot have 出勤 or 记录 rows
-            found.append(Problem(number, "编号", f"与第{by_id[key].where}行重复"))
-        elif key:
-            by_id[key] = row
-        result.append(row)
-    for sheet, target in (("出勤", "attendance"), ("记录", "records")):
-        for number, data in sheets.get(sheet, []):
-            owner = by_id.get(_text(data.get("id")))
-            if owner is None:
-                found.append(Problem(number, f"{sheet}·活动编号", "在“活动”表中找不到这个编号"))
-            else:
-                getattr(owner, target).append((number, sheet, data))
+        widest = len(ACTIVITY_HEADERS) + sum(len(h) for _, h in SHEETS.values())
+        book = open_book(file, settings.IMPORT_MAX_ROWS * widest)
+        names, rows = sheet_rows(book, 0, len(ACTIVITY_HEADERS))
+        found = [Problem(1, h, "缺少必填列，请使用模板") for h in ACTIVITY_HEADERS[:6] if h not in names]
+        if found:
+            raise ImportRefused(found)
+        by_id: dict[str, Row] = {}
+        result = []
+        for number, values in rows:
+            data = {JSON_KEYS[n]: v for n, v in zip(names, values, strict=False) if n in JSON_KEYS}
+            row = Row(number, "活动", data)
+            try:
+                key = _text(data.get("id"))
+            except ValueError as exc:
+                found.append(Problem(number, "编号", str(exc)))
+                continue
+            if key in by_id:  # a blank 编号 is allowed: that activity just cannot have 出勤 or 记录 rows
+                found.append(Problem(number, "编号", f"与第{by_id[key].where}行重复"))
+            elif key:
+                by_id[key] = row
+            result.append(row)
+        for sheet, (target, headers) in SHEETS.items():
+            if sheet not in book.names:
+                continue
+            header, entries = sheet_rows(book, sheet, len(headers))
+            header = ["编号" if h == "活动编号" else h for h in header]
+            for number, values in entries:
+                data = {JSON_KEYS[h]: v for h, v in zip(header, values, strict=False) if h in JSON_KEYS}
+                try:
+                    owner = by_id.get(_text(data.get("id")))
+                except ValueError as exc:
+                    found.append(Problem(number, f"{sheet}·活动编号", str(exc)))
+                    continue
+                if owner is None:
+                    found.append(Problem(number, f"{sheet}·活动编号", "在“活动”表中找不到这个编号"))
+                else:
+                    getattr(owner, target).append((number, sheet, data))
     if found:
         raise ImportRefused(found)
     return result
-
-
-def _sheets(workbook) -> dict[str, list[tuple[int, dict]]]:
-    found = {}
-    for ws in workbook.worksheets[1:]:
-        it = ws.iter_rows(values_only=True)
-        header = [_text(h).rstrip("*") for h in next(it, ()) or ()]
-        header = ["编号" if h == "活动编号" else h for h in header]
-        found[ws.title] = [
-            (i, {JSON_KEYS[h]: v for h, v in zip(header, values, strict=False) if h in JSON_KEYS})
-            for i, values in enumerate(it, start=2)
-            if any(v not in (None, "") for v in values)
-        ]
-    return found
 
 
 # ---- validating and writing ----
@@ -269,17 +267,36 @@ def _build(row, kinds, record_kinds, orgs, allowed, members):
     def problem(column, message, where=None):
         found.append(Problem(where or row.where, column, message))
 
-    org = orgs.get(_text(d.get("org")))
-    if org is None:
-        problem("组织代码", f"组织代码“{_text(d.get('org'))}”不存在")
-    elif org.pk not in allowed:
-        problem("组织代码", f"“{org}”不在您负责的组织内")
-        org = None
-    kind = kinds.get(_text(d.get("kind")))
+    def text(data, key, column, model=None, where=None) -> str | None:
+        """The value as text, checked against the model field it is stored in (length, control
+        characters); None, with the problem recorded, when it is not usable."""
+        try:
+            value = _text(data.get(key))
+        except ValueError as exc:
+            problem(column, str(exc), where)
+            return None
+        if model is not None:
+            message = validators.field_problem(model, key, value)
+        else:  # a code or a name to look up: nothing unprintable reaches the look-ups and messages
+            message = (validators.control_problem(value) or "").rstrip("。")
+        if message:
+            problem(column, message, where)
+            return None
+        return value
+
+    org = None
+    if (org_code := text(d, "org", "组织代码")) is not None:
+        org = orgs.get(org_code)
+        if org is None:
+            problem("组织代码", f"组织代码“{org_code}”不存在")
+        elif org.pk not in allowed:
+            problem("组织代码", f"“{org}”不在您负责的组织内")
+            org = None
+    kind = kinds.get(text(d, "kind", "类型") or "")
     if kind is None:
         problem("类型", "应为以下之一：" + "、".join(k for k in kinds if not k.isascii()))
-    title = _text(d.get("title"))
-    if not title:
+    title = text(d, "title", "主题", Activity)
+    if title == "":
         problem("主题", "必填，不能为空")
     times = {}
     for key, label in (("start", "开始时间"), ("end", "结束时间")):
@@ -295,11 +312,11 @@ def _build(row, kinds, record_kinds, orgs, allowed, members):
     activity = Activity(
         org=org,
         kind=kind or "",
-        title=title[:200],
-        place=_text(d.get("place"))[:200],
+        title=title or "",
+        place=text(d, "place", "地点", Activity) or "",
         status=Status.HELD,
         parts=parts,
-        minutes=services.sanitize_minutes(_text(d.get("minutes"))),
+        minutes=services.sanitize_minutes(text(d, "minutes", "会议记录", Activity) or ""),
         planned_start=times.get("start"),
         planned_end=times.get("end"),
         actual_start=times.get("start"),
@@ -308,17 +325,19 @@ def _build(row, kinds, record_kinds, orgs, allowed, members):
     if org is not None:
         branch = services.branch_of(org)
         for attr, label in (("host", "主持人"), ("recorder", "记录人"), ("speaker", "授课人")):
-            if _text(d.get(attr)):
-                try:
-                    setattr(activity, attr, members.find(branch, d.get(attr)))
-                except ValueError as exc:
-                    if attr != "speaker":
-                        problem(label, str(exc))
-                    else:  # an instructor or a speaker from elsewhere: found anywhere by ID number
-                        speaker = Member.objects.by_id_number(_text(d.get(attr))).first()
-                        if speaker is None:
-                            problem(label, "授课人请填写身份证号（非本支部党员时）")
-                        activity.speaker = speaker
+            who = text(d, attr, label)
+            if not who:
+                continue
+            try:
+                setattr(activity, attr, members.find(branch, who))
+            except ValueError as exc:
+                if attr != "speaker":
+                    problem(label, str(exc))
+                else:  # an instructor or a speaker from elsewhere: found anywhere by ID number
+                    speaker = Member.objects.by_id_number(who).first()
+                    if speaker is None:
+                        problem(label, "授课人请填写身份证号（非本支部党员时）")
+                    activity.speaker = speaker
     labels = {
         "org": "组织代码",
         "kind": "类型",
@@ -334,30 +353,39 @@ def _build(row, kinds, record_kinds, orgs, allowed, members):
             problem(labels.get(attr, attr), message.rstrip("。"))
     attendance = []
     for where, sheet, a in row.attendance:
-        status = STATUS_LABELS.get(_text(a.get("status")), _text(a.get("status")))
+        status = text(a, "status", f"{sheet}·出勤", where=where)
+        reason = text(a, "leave_reason", f"{sheet}·请假事由", Attendance, where)
+        who = text(a, "member", f"{sheet}·党员", where=where)
+        if status is None or reason is None or who is None:
+            continue
+        status = STATUS_LABELS.get(status, status)
         if status not in AttendanceStatus.values:
             problem(f"{sheet}·出勤", "应为出席、迟到、请假或缺席", where)
             continue
         if org is None:
             continue
         try:
-            member = members.find(services.branch_of(org), a.get("member"))
+            member = members.find(services.branch_of(org), who)
         except ValueError as exc:
             problem(f"{sheet}·党员", str(exc), where)
             continue
         if any(m.pk == member.pk for m, _, _ in attendance):
             problem(f"{sheet}·党员", f"{member.name}重复登记", where)
             continue
-        attendance.append((member, status, _text(a.get("leave_reason"))[:200]))
+        attendance.append((member, status, reason))
     records = []
     for where, sheet, r in row.records:
-        code = record_kinds.get(_text(r.get("kind")))
+        kind_text = text(r, "kind", f"{sheet}·记录类型", where=where)
+        reference = text(r, "reference", f"{sheet}·档案位置", Record, where)
+        if kind_text is None or reference is None:
+            continue
+        code = record_kinds.get(kind_text)
         if code is None:
-            problem(f"{sheet}·记录类型", f"“{_text(r.get('kind'))}”不是规则文件中的记录类型", where)
-        elif not _text(r.get("reference")):
+            problem(f"{sheet}·记录类型", f"“{kind_text}”不是规则文件中的记录类型", where)
+        elif not reference:
             problem(f"{sheet}·档案位置", "请写明纸质记录的存放位置（如 档案盒2024-05）", where)
         else:
-            records.append((code, _text(r.get("reference"))[:200]))
+            records.append((code, reference))
     if found:
         return None, (), found
     return activity, (attendance, records), []

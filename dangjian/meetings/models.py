@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from dangjian.core.validators import multi_line, single_line
 from dangjian.rulebook import rulebook
 
 from . import policy
@@ -51,12 +52,12 @@ class Activity(models.Model):
         "orgs.Organisation", verbose_name="组织", on_delete=models.PROTECT, related_name="activities"
     )
     kind = models.CharField("类型", max_length=32, help_text="规则文件中的条目代码")
-    title = models.CharField("主题", max_length=200)
+    title = models.CharField("主题", max_length=200, validators=[single_line])
     planned_start = models.DateTimeField("计划开始")
     planned_end = models.DateTimeField("计划结束")
     actual_start = models.DateTimeField("实际开始", null=True, blank=True)
     actual_end = models.DateTimeField("实际结束", null=True, blank=True)
-    place = models.CharField("地点", max_length=200, blank=True)
+    place = models.CharField("地点", max_length=200, blank=True, validators=[single_line])
     host = models.ForeignKey(
         "members.Member",
         verbose_name="主持人",
@@ -87,7 +88,9 @@ class Activity(models.Model):
     parts = models.JSONField(
         "主题党日内容", default=list, blank=True, help_text="实际开展的环节（规则文件 parts）"
     )
-    minutes = models.TextField("会议记录", blank=True, help_text="已清洗的 HTML；没有可见文字时为空")
+    minutes = models.TextField(
+        "会议记录", blank=True, help_text="已清洗的 HTML；没有可见文字时为空", validators=[multi_line]
+    )
     minutes_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="会议记录填写人",
@@ -186,7 +189,7 @@ class AgendaItem(models.Model):
         Activity, verbose_name="会议", on_delete=models.CASCADE, related_name="agenda"
     )
     kind = models.CharField("议题类型", max_length=16, choices=AgendaKind.choices, default=AgendaKind.OTHER)
-    title = models.CharField("议题", max_length=200)
+    title = models.CharField("议题", max_length=200, validators=[single_line])
     subject = models.ForeignKey(
         "members.Member",
         verbose_name="涉及人员",
@@ -247,7 +250,7 @@ class Rectification(models.Model):
     activity = models.ForeignKey(
         Activity, verbose_name="组织生活会", on_delete=models.CASCADE, related_name="rectifications"
     )
-    content = models.CharField("整改措施", max_length=300)
+    content = models.CharField("整改措施", max_length=300, validators=[single_line])
     owner = models.ForeignKey(
         "members.Member", verbose_name="责任人", on_delete=models.PROTECT, related_name="+"
     )
@@ -313,7 +316,7 @@ class Attendance(models.Model):
         related_name="+",
     )
     entered_at = models.DateTimeField("录入时间", null=True, blank=True)
-    leave_reason = models.CharField("请假事由", max_length=200, blank=True)
+    leave_reason = models.CharField("请假事由", max_length=200, blank=True, validators=[single_line])
     leave_state = models.CharField("请假审批", max_length=8, choices=LeaveState.choices, blank=True)
     leave_asked_at = models.DateTimeField("请假时间", null=True, blank=True)
     leave_decided_by = models.ForeignKey(
@@ -344,7 +347,7 @@ class MakeUpTask(models.Model):
     attendance = models.OneToOneField(
         Attendance, verbose_name="出勤", on_delete=models.CASCADE, related_name="makeup"
     )
-    content = models.CharField("补学内容", max_length=300)
+    content = models.CharField("补学内容", max_length=300, validators=[single_line])
     due_on = models.DateField("完成时限")
     done_at = models.DateTimeField("完成时间", null=True, blank=True)
     done_by = models.ForeignKey(
@@ -394,11 +397,15 @@ class Record(models.Model):
     )
     kind = models.CharField("记录类型", max_length=32, help_text="规则文件中的记录类型代码")
     file = models.FileField("文件", upload_to=record_path, blank=True, max_length=255)
-    original_name = models.CharField("原文件名", max_length=200, blank=True)
+    original_name = models.CharField("原文件名", max_length=200, blank=True, validators=[single_line])
     content_type = models.CharField(max_length=100, blank=True)
     size = models.PositiveIntegerField("大小", default=0)
     reference = models.CharField(
-        "纸质存档位置", max_length=200, blank=True, help_text="没有电子文件时纸质记录的存放位置（档案编号等）"
+        "纸质存档位置",
+        max_length=200,
+        blank=True,
+        help_text="没有电子文件时纸质记录的存放位置（档案编号等）",
+        validators=[single_line],
     )
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from dangjian.accounts.access import access_for
 from dangjian.core import history, orgpicker
 from dangjian.core.downloads import stored_file
+from dangjian.core.validators import single_line
 from dangjian.members.models import Member
 from dangjian.orgs.choices import OrgKind
 from dangjian.orgs.models import Organisation
@@ -302,7 +303,8 @@ def leave_ask(request, pk: int):
         raise PermissionDenied
     try:
         if not form.is_valid():
-            raise ValueError("请填写请假事由（不超过200字）。")
+            own = [e.messages[0] for e in form.errors.as_data()["reason"] if e.code == single_line.code]
+            raise ValueError(f"请假事由{own[0]}" if own else "请填写请假事由（不超过200字）。")
         services.ask_leave(activity, member, form.cleaned_data["reason"])
     except ValueError as exc:
         messages.error(request, str(exc))

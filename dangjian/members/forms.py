@@ -1,6 +1,7 @@
 from django import forms
 
 from dangjian.core import idcard
+from dangjian.core.validators import single_line
 from dangjian.orgs.choices import OrgKind
 from dangjian.orgs.forms import DateInput
 from dangjian.orgs.models import Organisation
@@ -52,6 +53,12 @@ class MemberForm(forms.ModelForm):
             self.fields["org"].disabled = True
             self.fields["org"].help_text = "调整所在党支部请使用“组织关系转接”。"
 
+    def _get_validation_exclusions(self):
+        exclude = super()._get_validation_exclusions()
+        if self.instance.pk and self.cleaned_data.get("name") == self.initial.get("name"):
+            exclude.add("name")  # a name registered before names were checked is kept until it is changed
+        return exclude
+
     def clean_id_number(self):
         value = idcard.normalise(self.cleaned_data["id_number"])
         if idcard.problem(value) is None:
@@ -67,7 +74,7 @@ class MemberForm(forms.ModelForm):
 class TransferForm(forms.Form):
     to_org = forms.ModelChoiceField(label="转入党支部", queryset=Organisation.objects.none())
     transferred_on = forms.DateField(label="转接日期", widget=DateInput())
-    reason = forms.CharField(label="原因", max_length=200, required=False)
+    reason = forms.CharField(label="原因", max_length=200, required=False, validators=[single_line])
 
     def __init__(self, *args, member: Member, orgs, **kwargs):
         super().__init__(*args, **kwargs)

@@ -9,12 +9,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import IO
 
-from django.db import transaction
+from django.conf import settings
+from django.db import models, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
 from dangjian.accounts.services import close_departed_logins
-from dangjian.core import bulk, idcard, xlsx
+from dangjian.core import bulk, crypto, idcard, validators, xlsx
 from dangjian.orgs.choices import OrgKind
 from dangjian.orgs.models import Organisation
 
@@ -34,6 +35,11 @@ class Problem:
     row: int | None
     column: str
     message: str
+
+    def __post_init__(self):
+        # Messages and headers may quote the file: its control characters are shown, not written.
+        object.__setattr__(self, "column", validators.visible(self.column))
+        object.__setattr__(self, "message", validators.visible(self.message))
 
     def __str__(self) -> str:
         where = f"第{self.row}行" if self.row else "文件"
@@ -62,7 +68,7 @@ def parse_date(value) -> dt.date | None:
         return value.date()
     if isinstance(value, dt.date):
         return value
-    match = re.fullmatch(r"\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\s*", str(value))
+    match = re.fullmatch(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?", _text(value))
     if not match:
         raise ValueError("日期格式应为 2020-07-01")
     try:
@@ -73,7 +79,7 @@ def parse_date(value) -> dt.date | None:
 
 def _choice(mapping: dict[str, str], aliases: dict[str, str] | None = None) -> Callable[[object], str]:
     def parse(value) -> str:
-        text = str(value or "").strip()
+        text = _text(value)
         if not text:
             return ""
         text = (aliases or {}).get(text, text)
@@ -84,13 +90,19 @@ def _choice(mapping: dict[str, str], aliases: dict[str, str] | None = None) -> C
     return parse
 
 
-def _text(value) -> str:
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value if value is not None else "").strip()
+_text = xlsx.text_cell
+
+
+def _id_number(value) -> str:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        # Excel keeps 15 digits of a number: the last ones of an ID number typed into a number cell are lost.
+        raise ValueError("身份证号被 Excel 存成了数字，末几位已丢失；请把该列设为“文本”格式后重新输入号码")
+    return idcard.normalise(_text(value))
 
 
 def _yes_no(value) -> bool:
+    if isinstance(value, bool):
+        return value
     text = _text(value)
     if text in ("", "否", "N", "n", "0"):
         return False
@@ -110,7 +122,7 @@ class Column:
 
 COLUMNS = [
     Column("姓名", "name", _text, True, "张三"),
-    Column("身份证号", "id_number", lambda v: idcard.normalise(_text(v)), True, "110101198001010010"),
+    Column("身份证号", "id_number", _id_number, True, "110101198001010010"),
     Column("性别", "gender", _choice(_labels(Gender)), False, "男"),
     Column("民族", "ethnicity", _text, False, "汉族"),
     Column("出生日期", "birth_date", parse_date, False, "1980-01-01"),
@@ -138,7 +150,8 @@ HEADERS = [c.header for c in COLUMNS]
 FIELD_HEADER = {c.attr: c.header for c in COLUMNS}
 NOTES = [
     "每行一名党员；带 * 的列必须填写：" + "、".join(c.header for c in COLUMNS if c.required) + "。",
-    "身份证号按 GB 11643 校验；出生日期和性别可留空，将按身份证号填写。",
+    "身份证号按 GB 11643 校验，该列须设为“文本”格式；出生日期和性别可留空，将按身份证号填写。",
+    "姓名只用汉字、字母和间隔号“·”（如 阿依古丽·买买提），不能有数字或符号。",
     "日期格式：2020-07-01（也可用 2020/7/1、2020年7月1日）。",
     "类别：正式党员 或 预备党员；状态：" + "、".join(Status.labels) + "（留空为“正常”）。",
     "学历：" + "、".join(Education.labels) + "。",
@@ -147,6 +160,12 @@ NOTES = [
     "文件中任何一处有误，整个文件都不会导入，请按提示逐条修改后重新上传。",
 ]
 COMPARED = [c.attr for c in COLUMNS if c.attr not in ("org", "group", "dual_org")]
+# Checked against the model's own validators (length, control characters); names apart, in _build.
+TEXT_FIELDS = {
+    c.attr
+    for c in COLUMNS
+    if isinstance(Member._meta.get_field(c.attr), models.CharField | models.TextField) and c.attr != "name"
+}
 
 
 def template_bytes() -> bytes:
@@ -154,31 +173,66 @@ def template_bytes() -> bytes:
     return xlsx.styled_template("党员名册", headers, NOTES, [c.example for c in COLUMNS])
 
 
-def read_rows(file: IO[bytes]) -> tuple[list[str], Iterable[tuple[int, tuple]]]:
-    refused = ImportRefused(
-        [Problem(None, "", "文件不是有效的 Excel（.xlsx）表格，请使用模板填写后另存为 .xlsx 再上传。")]
-    )
+FILE_NOT_XLSX = "文件不是有效的 Excel（.xlsx）表格，请使用模板填写后另存为 .xlsx 再上传。"
+
+
+def _unreadable(exc: Exception) -> ImportRefused:
+    if isinstance(exc, xlsx.SheetRefused):
+        return ImportRefused([Problem(exc.row, "", str(exc))])
+    return ImportRefused([Problem(None, "", FILE_NOT_XLSX)])
+
+
+def open_book(file: IO[bytes], max_cells: int) -> xlsx.Book:
     try:
-        rows = iter(xlsx.read_sheet(file))
+        return xlsx.open_book(file, max_cells)
+    except (xlsx.NotASpreadsheet, xlsx.SheetRefused) as exc:
+        raise _unreadable(exc) from None
+
+
+Rows = Iterable[tuple[int, tuple]]
+
+
+def sheet_rows(book: xlsx.Book, sheet: int | str, max_columns: int) -> tuple[list[str], Rows]:
+    """The header names of a sheet and an iterator of its non-blank rows; ImportRefused for a sheet that
+    cannot be read, is empty, is wider than the template or repeats a header."""
+    rows = iter(book.rows(sheet, max_columns))
+    try:
         first = next(rows, None)
         # An exported register (re-imported after editing) starts with its title rows: one text each.
         while first and first[0] <= xlsx.TITLE_ROWS and sum(v not in (None, "") for v in first[1]) == 1:
             first = next(rows, None)
-    except xlsx.NotASpreadsheet:
-        raise refused from None
-    if not first or first[0] > xlsx.TITLE_ROWS + 1 or not any(first[1]):
+    except (xlsx.NotASpreadsheet, xlsx.SheetRefused) as exc:
+        raise _unreadable(exc) from None
+    if not first or first[0] > xlsx.TITLE_ROWS + 1 or not any(v not in (None, "") for v in first[1]):
         raise ImportRefused([Problem(None, "", "表格是空的，第一行应为表头。")])
-    names = [str(h or "").strip().rstrip("*") for h in first[1]]
+    names = [str(h if h is not None else "").strip().rstrip("*") for h in first[1]]
+    where: dict[str, int] = {}
+    repeated = []
+    for i, name in enumerate(names):
+        if name in where:
+            first_letter, letter = xlsx.column_letter(where[name]), xlsx.column_letter(i)
+            repeated.append(
+                Problem(
+                    first[0], name, f"表头重复：{first_letter}列和{letter}列都是“{name}”，请删除多余的一列"
+                )
+            )
+        elif name:
+            where[name] = i
+    if repeated:
+        raise ImportRefused(repeated)
 
     def data():
         try:
-            for number, row in rows:
-                if any(v not in (None, "") for v in row):
-                    yield number, row
-        except xlsx.NotASpreadsheet:
-            raise refused from None
+            yield from rows
+        except (xlsx.NotASpreadsheet, xlsx.SheetRefused) as exc:
+            raise _unreadable(exc) from None
 
     return names, data()
+
+
+def read_rows(file: IO[bytes]) -> tuple[list[str], Rows]:
+    """The member register's header names and rows, bounded by the template's width."""
+    return sheet_rows(open_book(file, settings.IMPORT_MAX_ROWS * len(COLUMNS)), 0, len(COLUMNS))
 
 
 def import_members(file: IO[bytes], allowed_orgs, user=None) -> ImportResult:
@@ -190,22 +244,23 @@ def import_members(file: IO[bytes], allowed_orgs, user=None) -> ImportResult:
     index = {name: i for i, name in enumerate(names) if name}
     orgs = {o.code: o for o in Organisation.objects.all()}
     allowed_ids = set(allowed_orgs.values_list("pk", flat=True))
+    rows = list(rows)
+    existing = _existing([h for h in (_id_hash(row, index) for _, row in rows) if h])
     found: list[Problem] = []
     members: list[tuple[int, Member]] = []
     seen: dict[str, int] = {}
     for row_number, row in rows:
-        member, row_problems = _build(row_number, row, index, orgs, allowed_ids)
+        member, row_problems, id_number = _build(row_number, row, index, orgs, allowed_ids, existing)
         found.extend(row_problems)
-        if member is None:
+        if id_number in seen:  # also when either row has other problems: both rows are named
+            found.append(Problem(row_number, "身份证号", f"与第{seen[id_number]}行重复"))
             continue
-        if member.id_number in seen:
-            found.append(Problem(row_number, "身份证号", f"与第{seen[member.id_number]}行重复"))
-            continue
-        seen[member.id_number] = row_number
-        members.append((row_number, member))
+        if id_number:
+            seen[id_number] = row_number
+        if member is not None:
+            members.append((row_number, member))
     if not members and not found:
         found.append(Problem(None, "", "表格中没有党员数据。"))
-    existing = _existing([m for _, m in members])
     for row_number, member in members:
         old = existing.get(member.id_number_hash)
         if old is not None and old.org_id not in allowed_ids:
@@ -221,13 +276,24 @@ def import_members(file: IO[bytes], allowed_orgs, user=None) -> ImportResult:
     return _write(members, existing, user)
 
 
-def _build(row_number, row, index, orgs, allowed_ids) -> tuple[Member | None, list[Problem]]:
+def _cell(row, index, header):
+    return row[index[header]] if header in index and index[header] < len(row) else None
+
+
+def _id_hash(row, index) -> str | None:
+    try:
+        id_number = _id_number(_cell(row, index, "身份证号"))
+    except ValueError:
+        return None
+    return None if idcard.problem(id_number) else crypto.lookup_hash(id_number)
+
+
+def _build(row_number, row, index, orgs, allowed_ids, existing) -> tuple[Member | None, list[Problem], str]:
+    """The member of a row, or None with the row's problems; and the row's ID number when it is valid."""
     found: list[Problem] = []
     values: dict[str, object] = {}
     for column in COLUMNS:
-        raw = (
-            row[index[column.header]] if column.header in index and index[column.header] < len(row) else None
-        )
+        raw = _cell(row, index, column.header)
         try:
             value = column.parse(raw)
         except ValueError as exc:
@@ -235,6 +301,9 @@ def _build(row_number, row, index, orgs, allowed_ids) -> tuple[Member | None, li
             continue
         if column.required and value in ("", None):
             found.append(Problem(row_number, column.header, "必填，不能为空"))
+            continue
+        if column.attr in TEXT_FIELDS and (problem := validators.field_problem(Member, column.attr, value)):
+            found.append(Problem(row_number, column.header, problem))
             continue
         values[column.attr] = value
     for attr in ("org", "group", "dual_org"):
@@ -254,8 +323,16 @@ def _build(row_number, row, index, orgs, allowed_ids) -> tuple[Member | None, li
             values[attr] = None
         else:
             values[attr] = org
-    if found and "id_number" not in values:
-        return None, found
+    id_number = values.get("id_number", "")
+    if idcard.problem(id_number):
+        id_number = ""
+    # A name is checked as a name when it is new: one registered before names were checked is kept.
+    old = existing.get(crypto.lookup_hash(id_number)) if id_number else None
+    if values.get("name") and (old is None or old.name != values["name"]):
+        if problem := validators.field_problem(Member, "name", values["name"]):
+            found.append(Problem(row_number, FIELD_HEADER["name"], problem))
+    if found and not id_number:
+        return None, found, ""
     member = Member(
         **{k: v for k, v in values.items() if k not in ("org", "group", "dual_org")},
         org=values.get("org"),
@@ -270,13 +347,12 @@ def _build(row_number, row, index, orgs, allowed_ids) -> tuple[Member | None, li
     for attr, message in problems(member).items():
         found.append(Problem(row_number, FIELD_HEADER.get(attr, attr), message.rstrip("。")))
     if found:
-        return None, found
+        return None, found, id_number
     member.fill_derived()
-    return member, []
+    return member, [], id_number
 
 
-def _existing(members: list[Member]) -> dict[str, Member]:
-    hashes = [m.id_number_hash for m in members]
+def _existing(hashes: list[str]) -> dict[str, Member]:
     found: dict[str, Member] = {}
     for start in range(0, len(hashes), 500):
         for m in Member.objects.filter(id_number_hash__in=hashes[start : start + 500]).select_related("org"):

@@ -12,6 +12,7 @@ from simple_history.models import HistoricalRecords
 
 from dangjian.core import crypto, idcard
 from dangjian.core.fields import EncryptedCharField
+from dangjian.core.validators import person_name, single_line
 from dangjian.orgs.choices import OrgKind
 
 from .choices import ACTIVE_STATUSES, ETHNICITIES, Category, Education, Gender, Status
@@ -47,7 +48,7 @@ class MemberQuerySet(models.QuerySet):
 class Member(models.Model):
     """A party member (党员) in the register (党员名册)."""
 
-    name = models.CharField("姓名", max_length=50)
+    name = models.CharField("姓名", max_length=50, validators=[person_name])
     name_pinyin = models.CharField(max_length=200, editable=False, db_index=True)
     gender = models.CharField("性别", max_length=1, choices=Gender.choices)
     ethnicity = models.CharField("民族", max_length=16, default="汉族")
@@ -57,7 +58,7 @@ class Member(models.Model):
     phone = EncryptedCharField("手机号", blank=True, default="")
     phone_hash = models.CharField(max_length=64, blank=True, default="", editable=False, db_index=True)
     education = models.CharField("学历", max_length=16, choices=Education.choices, blank=True)
-    work_unit = models.CharField("工作单位及职务", max_length=200, blank=True)
+    work_unit = models.CharField("工作单位及职务", max_length=200, blank=True, validators=[single_line])
     joined_on = models.DateField("入党日期")
     confirmed_on = models.DateField("转正日期", null=True, blank=True)
     category = models.CharField("类别", max_length=16, choices=Category.choices, default=Category.FULL)
@@ -200,7 +201,7 @@ class Transfer(models.Model):
         "orgs.Organisation", verbose_name="转入组织", on_delete=models.PROTECT, related_name="+"
     )
     transferred_on = models.DateField("转接日期")
-    reason = models.CharField("原因", max_length=200, blank=True)
+    reason = models.CharField("原因", max_length=200, blank=True, validators=[single_line])
     created_by = models.ForeignKey(
         "accounts.User", verbose_name="办理人", null=True, on_delete=models.SET_NULL, related_name="+"
     )

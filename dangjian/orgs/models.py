@@ -8,6 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from dangjian.core.validators import single_line
+
 from . import structure
 from .choices import CHILD_KINDS, MANAGING_TITLES, TITLES_BY_KIND, OrgCategory, OrgKind, PositionTitle
 
@@ -43,7 +45,7 @@ class Organisation(models.Model):
     """A party organisation: 镇党委, 党总支, 党支部 or 党小组, in one tree."""
 
     code = models.SlugField("组织代码", max_length=32, unique=True, help_text="唯一简码，如 SDS-CZ01")
-    name = models.CharField("名称", max_length=100)
+    name = models.CharField("名称", max_length=100, validators=[single_line])
     kind = models.CharField("类型", max_length=16, choices=OrgKind.choices)
     category = models.CharField(
         "单位类别", max_length=16, choices=OrgCategory.choices, blank=True, help_text="党支部所在单位的类别"

@@ -5,6 +5,8 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from dangjian.core.validators import multi_line
+
 from .choices import Pairing, TalkForm
 
 # A talk entered more than this many days after it took place is marked 补录 (entered late). The notice
@@ -43,9 +45,9 @@ class Talk(models.Model):
     pairing = models.CharField("谈话类型", max_length=16, choices=Pairing.choices, editable=False)
     talked_on = models.DateField("谈话日期")
     form = models.CharField("谈话形式", max_length=16, choices=TalkForm.choices, default=TalkForm.IN_PERSON)
-    topics = models.TextField("谈话主题及内容")
-    opinions = models.TextField("提出的意见建议", blank=True)
-    follow_up = models.TextField("后续跟进事项", blank=True)
+    topics = models.TextField("谈话主题及内容", validators=[multi_line])
+    opinions = models.TextField("提出的意见建议", blank=True, validators=[multi_line])
+    follow_up = models.TextField("后续跟进事项", blank=True, validators=[multi_line])
     follow_up_done = models.BooleanField("跟进事项已落实", default=False)
     before_review_year = models.PositiveSmallIntegerField(
         "组织生活会前谈话（年度）",

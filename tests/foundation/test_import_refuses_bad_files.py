@@ -125,8 +125,9 @@ def test_page_lists_every_problem_and_writes_nothing(world, client_for):
     response = client_for("secretary_a").post("/members/import/", {"file": upload(content)})
     page = response.content.decode()
     assert response.status_code == 200
-    assert "文件未导入，发现 1 处问题" in page
+    assert "文件未导入，发现 2 处问题" in page  # the second row is a duplicate even with another problem
     assert "组织代码“NOPE”不存在" in page and "<td>3</td><td>所在党支部代码</td>" in page
+    assert "<td>3</td><td>身份证号</td><td>与第2行重复</td>" in page
     assert Member.objects.count() == before
 
 

@@ -1,12 +1,21 @@
 """`dangjian import-activities`: JSON and .xlsx, all or nothing, every problem named by row."""
 
 import json
+import re
+import time
+import tracemalloc
 
 import pytest
 from django.core.management import CommandError, call_command
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
 from openpyxl import Workbook
 
+from dangjian.meetings.importing import ACTIVITY_HEADERS, ATTENDANCE_HEADERS, RECORD_HEADERS, import_file
 from dangjian.meetings.models import Activity, Attendance, Record
+from dangjian.members.importing import ImportRefused
+from dangjian.orgs.models import Organisation
+from tests.foundation.sheets import Date, Error, cells, raw_xlsx
 
 
 def good(world) -> dict:
@@ -187,3 +196,253 @@ def test_import_scoped_to_user(world, tmp_path, capsys):
     with pytest.raises(CommandError):
         call_command("import-activities", write(tmp_path, good(world)), "--as", "organiser_b")
     assert "“甲村党支部”不在您负责的组织内" in capsys.readouterr().err
+
+
+# Hostile workbooks and values: refused by row and column, quickly, nothing written.
+
+
+def activity_book(world, *rows, attendance=(), headers=None, refs=True, records=()):
+    """A hand-written activities workbook; each row a dict of 活动 header -> value over a good row."""
+    headers = headers or ACTIVITY_HEADERS
+    good = {
+        "编号": 1,
+        "组织代码": "BRA",
+        "类型": "主题党日",
+        "主题": "学习",
+        "开始时间": "2024-05-10 09:00",
+        "结束时间": "2024-05-10 11:00",
+    }
+    lines = [cells(1, headers, refs)]
+    lines += [
+        cells(n, [{**good, **r}.get(h, "") for h in headers], refs) for n, r in enumerate(rows, start=2)
+    ]
+    sheets = [("活动", lines)]
+    if attendance:
+        sheets.append(("出勤", [cells(1, ATTENDANCE_HEADERS), *attendance]))
+    if records:
+        sheets.append(("记录", [cells(1, RECORD_HEADERS), *records]))
+    return raw_xlsx(*sheets)
+
+
+def refused_activities(tmp_path, capsys, content) -> list[str]:
+    path = tmp_path / "活动.xlsx"
+    path.write_bytes(content)
+    before = (Activity.objects.count(), Attendance.objects.count(), Record.objects.count())
+    with pytest.raises(CommandError, match="文件未导入"):
+        call_command("import-activities", str(path))
+    assert (Activity.objects.count(), Attendance.objects.count(), Record.objects.count()) == before
+    return capsys.readouterr().err.strip().splitlines()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("sheet", ["活动", "出勤"])
+def test_a_cell_far_beyond_the_template_is_refused_fast(world, tmp_path, capsys, sheet):
+    far = cells(2, [("A2", 1), ("AAAAAAA2", "x")])
+    content = (
+        activity_book(world, {}, attendance=[far])
+        if sheet == "出勤"
+        else raw_xlsx(("活动", [cells(1, ACTIVITY_HEADERS), far]))
+    )
+    path = tmp_path / "活动.xlsx"
+    path.write_bytes(content)
+    tracemalloc.start()
+    started = time.perf_counter()
+    with pytest.raises(ImportRefused) as refused:
+        import_file(path, Organisation.objects.all())
+    elapsed = time.perf_counter() - started
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert elapsed < 0.5 and peak < 5 * 1024 * 1024, (elapsed, peak)
+    width = len(ACTIVITY_HEADERS) if sheet == "活动" else len(ATTENDANCE_HEADERS)
+    assert [str(p) for p in refused.value.problems] == [
+        f"第2行：AAAAAAA2 单元格有内容，但模板只有 {width} 列"
+        f"（A 到 {'LD'[sheet == '出勤']} 列）；请删除模板以外的列后重新上传。"
+    ]
+    assert refused_activities(tmp_path, capsys, content) == [str(p) for p in refused.value.problems]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("serial", ["2958466", "-700000", "1E10", "1e400", "-inf"])
+def test_impossible_date_serials_are_refused_by_row_and_column(world, tmp_path, capsys, serial):
+    content = activity_book(world, {}, {"编号": 2, "开始时间": Date(serial)})
+    (problem,) = refused_activities(tmp_path, capsys, content)
+    assert problem.startswith("第3行「开始时间」：")
+    assert f"Excel 日期序号 {serial}）" in problem or f"单元格的数值 {serial} 无效" in problem
+
+
+@pytest.mark.django_db
+def test_lengths_are_checked_not_cut(world, tmp_path, capsys):
+    content = activity_book(
+        world,
+        {"主题": "学" * 201, "地点": "村" * 201},
+        attendance=[cells(2, [1, world.members_a[2].name, "请假", "事" * 201])],
+        records=[cells(2, [1, "会议记录", "盒" * 201])],
+    )
+    assert refused_activities(tmp_path, capsys, content) == [
+        "第2行「主题」：不能超过 200 个字（现有 201 个字），请精简后重新填写",
+        "第2行「地点」：不能超过 200 个字（现有 201 个字），请精简后重新填写",
+        "第2行「出勤·请假事由」：不能超过 200 个字（现有 201 个字），请精简后重新填写",
+        "第2行「记录·档案位置」：不能超过 200 个字（现有 201 个字），请精简后重新填写",
+    ]
+
+
+@pytest.mark.django_db
+def test_error_and_boolean_cells_and_control_characters_are_refused(world, tmp_path, capsys):
+    content = activity_book(
+        world,
+        {"主题": Error("#N/A"), "地点": True},
+        {"编号": 2, "主题": "学习_x001B_", "开始时间": Error("#VALUE!")},
+        attendance=[cells(2, [1, Error("#REF!"), "出席"])],
+    )
+    assert refused_activities(tmp_path, capsys, content) == [
+        "第2行「主题」：单元格是 Excel 错误值 #N/A（多为公式出错），请改为填写内容本身",
+        "第2行「地点」：单元格是逻辑值（TRUE/FALSE），这里应填写文字",
+        "第2行「出勤·党员」：单元格是 Excel 错误值 #REF!（多为公式出错），请改为填写内容本身",
+        "第3行「主题」：含有不可见的控制字符（第3个字符，U+001B），通常来自复制粘贴，请删除后重新填写",
+        "第3行「开始时间」：单元格是 Excel 错误值 #VALUE!（多为公式出错），请改为填写内容本身",
+    ]
+
+
+@pytest.mark.django_db
+def test_repeated_headers_are_refused(world, tmp_path, capsys):
+    headers = ["主题" if h == "地点" else h for h in ACTIVITY_HEADERS]
+    assert refused_activities(tmp_path, capsys, activity_book(world, {}, headers=headers)) == [
+        "第1行「主题」：表头重复：D列和G列都是“主题”，请删除多余的一列"
+    ]
+
+
+@pytest.mark.django_db
+def test_a_duplicate_number_names_both_rows_when_rows_carry_no_numbers(world, tmp_path, capsys):
+    content = activity_book(
+        world, {}, {"开始时间": "2024-06-10 09:00", "结束时间": "2024-06-10 10:00"}, refs=False
+    )
+    assert refused_activities(tmp_path, capsys, content) == ["第3行「编号」：与第2行重复"]
+
+
+@pytest.mark.django_db
+def test_json_control_characters_and_lengths_are_refused(world, tmp_path, capsys):
+    data = good(world)
+    data["activities"][0]["title"] = "学习\u001b党章"
+    data["activities"][1]["place"] = "村" * 201
+    data["activities"][0]["attendance"][1]["leave_reason"] = True
+    data["activities"][1]["speaker"] = "\ud800"  # a lone surrogate, written in JSON as \ud800
+    path = tmp_path / "a.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(CommandError, match="4 处问题"):
+        call_command("import-activities", str(path))
+    assert capsys.readouterr().err.strip().splitlines() == [
+        "第1行「主题」：含有不可见的控制字符（第3个字符，U+001B），通常来自复制粘贴，请删除后重新填写",
+        "第1行「attendance[2]·请假事由」：单元格是逻辑值（TRUE/FALSE），这里应填写文字",
+        "第2行「地点」：不能超过 200 个字（现有 201 个字），请精简后重新填写",
+        "第2行「授课人」：含有不可见的控制字符（第1个字符，U+D800），通常来自复制粘贴，请删除后重新填写",
+    ]
+    assert Activity.objects.count() == 0
+
+
+# Generated activity files, valid-ish and hostile: imported, or refused whole with the importer's
+# Chinese problems; never a traceback, never a partial write. Bounded and reproducible for CI.
+
+FUZZ = settings(
+    max_examples=40,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+CONTROLS = st.sampled_from(["\x00", "\x1b", "\x0b", "\u202e", "\ud800", "\n"])
+HOSTILE = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.text(max_size=20),
+    st.lists(st.one_of(st.characters(max_codepoint=0x3000), CONTROLS), max_size=8).map("".join),
+    st.integers(190, 260).map(lambda n: "学" * n),
+    st.sampled_from(["2024-13-01 09:00", "2024-05-10 25:00", "BRB", "NOPE", "主题党日", "出席", "甲0"]),
+)
+XLSX_CELL = st.one_of(
+    HOSTILE,
+    st.sampled_from(["2958466", "-700000", "1e400", "NaN", "45000.5"]).map(Date),
+    st.sampled_from(["#N/A", "#REF!"]).map(Error),
+)
+JSON_VALUE = st.one_of(
+    HOSTILE,
+    st.floats(),
+    st.integers(-(2**70), 2**70),
+    st.lists(st.text(max_size=5), max_size=3),
+    st.dictionaries(st.text(max_size=3), st.integers(), max_size=2),
+)
+ACTIVITY_KEYS = [
+    "id",
+    "org",
+    "kind",
+    "title",
+    "start",
+    "end",
+    "place",
+    "host",
+    "recorder",
+    "speaker",
+    "parts",
+]
+
+
+def _nothing_or_everything(world, load):
+    before = (Activity.objects.count(), Attendance.objects.count(), Record.objects.count())
+    try:
+        result = load()
+    except ImportRefused as refused:
+        event("refused")
+        assert (Activity.objects.count(), Attendance.objects.count(), Record.objects.count()) == before
+        for problem in refused.problems:
+            assert re.search(r"[\u4e00-\u9fff]", problem.message), str(problem)
+            str(problem).encode("utf-8")
+    else:
+        event("imported")
+        assert Activity.objects.count() == before[0] + result.created
+
+
+@pytest.mark.django_db
+@FUZZ
+@given(data=st.data())
+def test_generated_workbooks_import_or_are_refused_whole(world, tmp_path, data):
+    rows = []
+    for n in range(data.draw(st.integers(0, 3))):
+        hostile = data.draw(st.sampled_from([0, 0, 1, 2]))
+        row = {"编号": n + 1, "开始时间": f"2024-05-1{n} 09:00", "结束时间": f"2024-05-1{n} 11:00"}
+        row.update(data.draw(st.dictionaries(st.sampled_from(ACTIVITY_HEADERS), XLSX_CELL, max_size=hostile)))
+        rows.append(row)
+    attendance = [
+        cells(n, [data.draw(st.sampled_from([1, 2, 9])), world.members_a[n].name, data.draw(XLSX_CELL)])
+        for n in range(2, 2 + data.draw(st.integers(0, 2)))
+    ]
+    records = [cells(2, [1, data.draw(st.sampled_from(["会议记录", "x"])), data.draw(XLSX_CELL)])]
+    content = activity_book(
+        world, *rows, attendance=attendance, records=records, refs=data.draw(st.booleans())
+    )
+    path = tmp_path / "活动.xlsx"
+    path.write_bytes(content)
+    _nothing_or_everything(world, lambda: import_file(path, Organisation.objects.all()))
+
+
+@pytest.mark.django_db
+@FUZZ
+@given(data=st.data())
+def test_generated_json_imports_or_is_refused_whole(world, tmp_path, data):
+    activities = []
+    for item in good(world)["activities"][: data.draw(st.integers(0, 2))]:
+        hostile = data.draw(
+            st.dictionaries(st.sampled_from(ACTIVITY_KEYS + ["minutes"]), JSON_VALUE, max_size=2)
+        )
+        attendance = [
+            {
+                **a,
+                **data.draw(
+                    st.dictionaries(
+                        st.sampled_from(["member", "status", "leave_reason"]), JSON_VALUE, max_size=1
+                    )
+                ),
+            }
+            for a in item.get("attendance", [])
+        ]
+        activities.append({**item, **hostile, "attendance": attendance})
+    path = tmp_path / "a.json"
+    path.write_text(json.dumps({"activities": activities}), encoding="utf-8")  # lone surrogates as \ud800
+    _nothing_or_everything(world, lambda: import_file(path, Organisation.objects.all()))
