@@ -1,0 +1,97 @@
+"""Deliberate 走过场 cases in the demo town, after the meetings demo: one branch copies its minutes, one
+holds its meetings bunched on the last day of the month, one has members present at two overlapping
+activities in different places. The other branches are honest and get no signal of these kinds. Then the
+signals are computed, so the desk is not empty."""
+
+import datetime as dt
+
+from django.db.models import F
+from django.utils import timezone
+
+from dangjian.meetings.models import Activity, Status
+from dangjian.orgs.choices import OrgKind
+
+from .services import compute
+
+COPY_MONTHS = 4  # the copying branch's last few 主题党日 minutes are last month's, date changed
+BUNCH_MONTHS = 5  # the bunching branch's last few months are crammed into the month's last day
+
+
+def _branch_activities(branch) -> list[Activity]:
+    held = Activity.objects.filter(status=Status.HELD).order_by("date", "pk")
+    return list(held.filter(org=branch)) + list(held.filter(org__parent=branch, org__kind=OrgKind.GROUP))
+
+
+def _last_day(day: dt.date) -> dt.date:
+    return (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+
+
+def _move(a: Activity, day: dt.date, hour: int) -> None:
+    """Hold `a` on `day` at `hour` instead, its sign-ins moved along."""
+    start = timezone.make_aware(dt.datetime(day.year, day.month, day.day, hour))
+    shift, length = start - a.start, a.end - a.start
+    a.planned_start = a.actual_start = start
+    a.planned_end = a.actual_end = start + length
+    a.fill_derived()
+    signed = a.attendance.filter(method="qr", entered_at__isnull=False)
+    signed.update(entered_at=F("entered_at") + shift)
+
+
+def copy_minutes(branch) -> list[Activity]:
+    days = [a for a in _branch_activities(branch) if a.kind == "theme_day" and a.minutes][-(COPY_MONTHS + 1) :]
+    changed = []
+    for source, copy in zip(days, days[1:], strict=False):
+        copy.minutes = source.minutes.replace(
+            f"{source.date:%Y年%-m月%-d日}", f"{copy.date:%Y年%-m月%-d日}"
+        ).replace(source.title, copy.title)
+        changed.append(copy)
+    Activity.objects.bulk_update(changed, ["minutes"])
+    return changed
+
+
+def bunch_at_month_end(branch, today: dt.date) -> list[Activity]:
+    by_month: dict[tuple[int, int], list[Activity]] = {}
+    for a in _branch_activities(branch):
+        if _last_day(a.date) < today:
+            by_month.setdefault((a.date.year, a.date.month), []).append(a)
+    changed = []
+    for found in list(by_month.values())[-BUNCH_MONTHS:]:
+        hour = 8
+        for a in found:  # one after the other on the last day, so nobody is in two places at once
+            _move(a, _last_day(a.date), hour)
+            hour += 3
+            changed.append(a)
+    Activity.objects.bulk_update(changed, ["planned_start", "planned_end", "actual_start", "actual_end", "date"])
+    return changed
+
+
+def overlap(branch) -> list[Activity]:
+    """A 党小组会 recorded at the same hour as the branch's 主题党日, in another place, members in both."""
+    found = _branch_activities(branch)
+    theme = next(a for a in reversed(found) if a.kind == "theme_day")
+    group = next(a for a in reversed(found) if a.kind == "group_meeting")
+    _move(group, theme.date, timezone.localtime(theme.start).hour + 1)
+    group.place = "村部二楼会议室" if theme.place != "村部二楼会议室" else "党员活动室"
+    group.save()
+    group.attendance.update(status="present", method="secretary", leave_state="", leave_reason="")
+    theme.attendance.filter(member_id__in=group.attendance.values("member_id")).update(status="present", leave_state="", leave_reason="")
+    return [theme, group]
+
+
+def deliberate_branches(branches) -> dict[str, object]:
+    """Which demo branches carry the deliberate cases: the first ones, by code, that have what each
+    case needs (党小组 for the overlap)."""
+    with_groups = [b for b in branches if b.children.filter(kind=OrgKind.GROUP).exists()]
+    overlapping = with_groups[0]
+    rest = [b for b in sorted(branches, key=lambda b: b.code) if b != overlapping]
+    return {"copied_minutes": rest[0], "bunching": rest[1], "impossible_attendance": overlapping}
+
+
+def populate(ctx) -> None:
+    if ctx.scale:
+        return  # county scale: no minutes are written there; the benchmark makes its own cases
+    cases = deliberate_branches(sorted(ctx.branches, key=lambda b: b.code))
+    copy_minutes(cases["copied_minutes"])
+    bunch_at_month_end(cases["bunching"], ctx.today)
+    overlap(cases["impossible_attendance"])
+    compute()
