@@ -99,7 +99,9 @@ def parse(text: str) -> Thresholds:
     if not 0 < found.copied_minutes.similarity <= 100 or not 0 < found.copied_minutes.lsh_threshold < 1:
         raise ImproperlyConfigured(f"{PATH.name}：similarity 应在 0–100 之间，lsh_threshold 应在 0–1 之间。")
     if found.copied_minutes.lsh_threshold > found.copied_minutes.similarity / 100:
-        raise ImproperlyConfigured(f"{PATH.name}：lsh_threshold 应低于 similarity/100，否则会漏掉雷同的记录。")
+        raise ImproperlyConfigured(
+            f"{PATH.name}：lsh_threshold 应低于 similarity/100，否则会漏掉雷同的记录。"
+        )
     return found
 
 

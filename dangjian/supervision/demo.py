@@ -38,7 +38,8 @@ def _move(a: Activity, day: dt.date, hour: int) -> None:
 
 
 def copy_minutes(branch) -> list[Activity]:
-    days = [a for a in _branch_activities(branch) if a.kind == "theme_day" and a.minutes][-(COPY_MONTHS + 1) :]
+    days = [a for a in _branch_activities(branch) if a.kind == "theme_day" and a.minutes]
+    days = days[-(COPY_MONTHS + 1) :]
     changed = []
     for source, copy in zip(days, days[1:], strict=False):
         copy.minutes = source.minutes.replace(
@@ -61,7 +62,8 @@ def bunch_at_month_end(branch, today: dt.date) -> list[Activity]:
             _move(a, _last_day(a.date), hour)
             hour += 3
             changed.append(a)
-    Activity.objects.bulk_update(changed, ["planned_start", "planned_end", "actual_start", "actual_end", "date"])
+    moved = ["planned_start", "planned_end", "actual_start", "actual_end", "date"]
+    Activity.objects.bulk_update(changed, moved)
     return changed
 
 
@@ -73,8 +75,9 @@ def overlap(branch) -> list[Activity]:
     _move(group, theme.date, timezone.localtime(theme.start).hour + 1)
     group.place = "村部二楼会议室" if theme.place != "村部二楼会议室" else "党员活动室"
     group.save()
-    group.attendance.update(status="present", method="secretary", leave_state="", leave_reason="")
-    theme.attendance.filter(member_id__in=group.attendance.values("member_id")).update(status="present", leave_state="", leave_reason="")
+    present = {"status": "present", "leave_state": "", "leave_reason": ""}
+    group.attendance.update(method="secretary", **present)
+    theme.attendance.filter(member_id__in=group.attendance.values("member_id")).update(**present)
     return [theme, group]
 
 

@@ -87,7 +87,8 @@ def late_entry(facts: Facts, t: Thresholds) -> Iterable[Finding]:
             branch,
             str(year),
             f"late_entry:{branch}:{year}",
-            f"{year}年已召开的 {len(found)} 项活动中 {len(late)} 项为补录，占 {share:g}%（阈值 {rule.share:g}%），"
+            f"{year}年已召开的 {len(found)} 项活动中 {len(late)} 项为补录，"
+            f"占 {share:g}%（阈值 {rule.share:g}%），"
             f"平均在活动后 {average} 天、最迟 {max(delays, default=0)} 天才登记。",
             share,
             rule.share,
@@ -197,8 +198,8 @@ def bunching(facts: Facts, t: Thresholds) -> Iterable[Finding]:
             branch,
             str(year),
             f"bunching:{branch}:{year}",
-            f"{year}年有 {len(bunched)} 个月（{months}）把多种活动集中在同一天或月末最后 {rule.month_end_days} 天"
-            f"开展（阈值 {rule.min_months} 个月）。",
+            f"{year}年有 {len(bunched)} 个月（{months}）把多种活动集中在同一天"
+            f"或月末最后 {rule.month_end_days} 天开展（阈值 {rule.min_months} 个月）。",
             len(bunched),
             rule.min_months,
             tuple(a.id for found in bunched.values() for a in found),
@@ -218,7 +219,8 @@ def thin_content(facts: Facts, t: Thresholds) -> Iterable[Finding]:
                 a.branch_id,
                 period,
                 f"thin_content:short:{a.id}",
-                f"{a.date:%Y-%m-%d}“{a.title}”的会议记录只有 {length} 字（阈值 {rule.min_minutes_chars} 字）。",
+                f"{a.date:%Y-%m-%d}“{a.title}”的会议记录只有 {length} 字"
+                f"（阈值 {rule.min_minutes_chars} 字）。",
                 length,
                 rule.min_minutes_chars,
                 (a.id,),
@@ -266,4 +268,3 @@ DETECTORS: dict[str, Callable[[Facts, Thresholds], Iterable[Finding]]] = {
 def findings(facts: Facts, thresholds: Thresholds) -> list[Finding]:
     """Every signal found in the facts, in order of priority."""
     return [f for detect in DETECTORS.values() for f in detect(facts, thresholds)]
-

@@ -108,4 +108,3 @@ def read(thresholds: Thresholds, activities=None) -> Facts:
         ).values_list("activity_id", flat=True)
     )
     return Facts(found, presences, departed, scripts)
-

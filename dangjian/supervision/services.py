@@ -154,6 +154,4 @@ def evidence(signal: Signal) -> list[Evidence]:
         activity__in=activities, member_id__in=member_ids
     ).values_list("activity_id", "member_id"):
         present[activity_id].append(names.get(member_id, ""))
-    return [
-        Evidence(a, t, r, sorted(present[a.pk])) for a, t, r in zip(activities, texts, runs, strict=True)
-    ]
+    return [Evidence(a, t, r, sorted(present[a.pk])) for a, t, r in zip(activities, texts, runs, strict=True)]

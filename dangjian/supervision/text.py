@@ -68,4 +68,3 @@ def _append(runs: list[tuple[str, bool]], piece: str, shared: bool) -> None:
         runs[-1] = (runs[-1][0] + piece, shared)
     else:
         runs.append((piece, shared))
-

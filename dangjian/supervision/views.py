@@ -11,7 +11,6 @@ from dangjian.orgs.models import Organisation
 
 from . import services
 from .choices import SignalKind
-from .models import Signal
 
 PAGE_SIZE = 30
 

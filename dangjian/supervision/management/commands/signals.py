@@ -5,11 +5,10 @@ from dangjian.supervision.services import compute
 
 
 class Command(BaseCommand):
-    help = "计算走过场风险信号（会议记录雷同、补录偏多、出勤存疑、活动扎堆、内容空泛）并保存；已排除的信号保持排除。"
+    help = "计算并保存走过场风险信号（雷同、补录、出勤存疑、扎堆、空泛）；已排除的保持排除。"
 
     def handle(self, *args, **options):
         result = compute()
         kinds = "，".join(f"{kind.label} {result.by_kind.get(kind.value, 0)}" for kind in SignalKind)
-        self.stdout.write(
-            f"发现风险信号 {result.found} 条（{kinds}）；新增 {result.created} 条，不再出现 {result.gone} 条。"
-        )
+        self.stdout.write(f"发现风险信号 {result.found} 条（{kinds}）；")
+        self.stdout.write(f"其中新增 {result.created} 条，不再出现 {result.gone} 条。")
