@@ -95,9 +95,8 @@ def list_signals(request, filters: Query[FiltersIn]):
     return services.filtered(_signals(request), services.Filters.parse(filters.dict()))
 
 
-def _detail(signal: Signal) -> dict:
-    out = SignalOut.from_orm(signal).dict()
-    out["evidence"] = [
+def _detail(signal: Signal) -> Signal:
+    signal.evidence = [
         {
             "activity_id": e.activity.pk,
             "org_code": e.activity.org.code,
@@ -114,7 +113,7 @@ def _detail(signal: Signal) -> dict:
         }
         for e in services.evidence(signal)
     ]
-    return out
+    return signal
 
 
 @router.get("/signals/{signal_id}", response=SignalDetailOut, summary="风险信号详情及证据")
