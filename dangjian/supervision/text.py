@@ -5,6 +5,7 @@ share a bucket: the work grows with the number of texts, not with its square."""
 
 import html
 import re
+import zlib
 
 from datasketch import MinHash, MinHashLSH
 from rapidfuzz import fuzz
@@ -13,6 +14,8 @@ from rapidfuzz.distance import Indel
 TAG = re.compile(r"<[^>]+>")
 SPACE = re.compile(r"\s+")
 SEED = 1  # fixed, so the candidates (and the signals) are the same at every run
+# The base hash of the shingles: crc32 (C, deterministic) is about four times faster than datasketch's
+# default sha1 and spreads short byte strings well enough for MinHash's permutations.
 
 
 def plain(minutes: str) -> str:
@@ -21,10 +24,13 @@ def plain(minutes: str) -> str:
 
 
 def shingles(text: str, size: int) -> list[bytes]:
-    compact = text.replace(" ", "")
-    if len(compact) <= size:
-        return [compact.encode()]
-    return [compact[i : i + size].encode() for i in range(len(compact) - size + 1)]
+    """The text's runs of `size` characters, as bytes: encoded once in UTF-32 (4 bytes a character) and
+    sliced, which is several times faster than encoding every run."""
+    raw = text.replace(" ", "").encode("utf-32-le")
+    width = 4 * size
+    if len(raw) <= width:
+        return [raw]
+    return [raw[i : i + width] for i in range(0, len(raw) - width + 4, 4)]
 
 
 def candidate_pairs(
@@ -33,7 +39,9 @@ def candidate_pairs(
     """Pairs of keys (smaller first) whose texts may be near-identical (estimated Jaccard ≥ threshold)."""
     lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
     keys = list(texts)
-    hashes = MinHash.bulk([shingles(texts[k], shingle) for k in keys], num_perm=num_perm, seed=SEED)
+    hashes = MinHash.bulk(
+        [shingles(texts[k], shingle) for k in keys], num_perm=num_perm, seed=SEED, hashfunc=zlib.crc32
+    )
     for key, mh in zip(keys, hashes, strict=True):
         lsh.insert(key, mh, check_duplication=False)
     pairs = set()
