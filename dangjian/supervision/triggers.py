@@ -1,5 +1,6 @@
 """Recompute the signals in the background after activities or attendance change: one task per
-committed transaction, however many rows it saved (a rolled-back transaction enqueues nothing)."""
+committed transaction, however many rows it saved (a rolled-back transaction enqueues nothing), and
+none while one is still waiting in the queue."""
 
 from django.db import connection, transaction
 from django.db.models.signals import post_delete, post_save
@@ -12,8 +13,15 @@ def schedule(**kwargs) -> None:
 
 
 def _enqueue() -> None:
+    from django_tasks_db import DatabaseBackend
+    from django_tasks_db.models import DBTaskResult
+
     from .tasks import recompute
 
+    if isinstance(recompute.get_backend(), DatabaseBackend):
+        waiting = DBTaskResult.objects.ready().filter(task_path=recompute.module_path)
+        if waiting.exists():  # a recomputation not started yet will see this change too
+            return
     recompute.enqueue()
 
 

@@ -60,9 +60,8 @@ MINUTES = (
 
 def held(org, day: dt.date, kind="theme_day", minutes="", **kw):
     """A held activity saved through the meetings service, with its minutes."""
-    from tests.meetings.helpers import make_activity
-
     from dangjian.meetings.models import Status
+    from tests.meetings.helpers import make_activity
 
     activity = make_activity(org, kind, start=at(day, kw.pop("hour", 9)), status=Status.HELD, **kw)
     if minutes:

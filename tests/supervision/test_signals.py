@@ -142,3 +142,13 @@ def test_honest_minutes_of_the_same_branch_are_not_flagged(world):
     )
     compute()
     assert not Signal.objects.filter(kind="copied_minutes").exists()
+
+
+def test_no_second_task_is_queued_while_one_is_waiting(world, settings, django_capture_on_commit_callbacks):
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    for day in (dt.date(2025, 5, 20), dt.date(2025, 6, 20)):
+        with django_capture_on_commit_callbacks(execute=True):
+            held(world.branch_a, day, title=f"活动{day}")
+    assert DBTaskResult.objects.filter(task_path="dangjian.supervision.tasks.recompute").count() == 1
