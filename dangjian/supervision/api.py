@@ -68,6 +68,7 @@ class EvidenceOut(Schema):
     minutes_text: str
     shared: list[tuple[str, bool]]  # the minutes in (piece, shared with the other activity) runs
     members: list[str]
+    photo_record_ids: list[int]
 
 
 class SignalDetailOut(SignalOut):
@@ -110,6 +111,7 @@ def _detail(signal: Signal) -> Signal:
             "minutes_text": e.text,
             "shared": e.runs,
             "members": e.members,
+            "photo_record_ids": [p.pk for p in e.photos],
         }
         for e in services.evidence(signal)
     ]

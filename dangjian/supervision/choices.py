@@ -9,6 +9,7 @@ class SignalKind(models.TextChoices):
     IMPOSSIBLE_ATTENDANCE = "impossible_attendance", "出勤存疑"
     BUNCHING = "bunching", "活动扎堆"
     THIN_CONTENT = "thin_content", "内容空泛"
+    REUSED_PHOTOS = "reused_photos", "照片重复"
 
 
 PRIORITY = {kind: i for i, kind in enumerate(SignalKind.values)}

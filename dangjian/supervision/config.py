@@ -49,6 +49,11 @@ class ThinContent:
 
 
 @dataclass(frozen=True)
+class ReusedPhotos:
+    max_distance: int  # bits of the 64-bit perceptual hash
+
+
+@dataclass(frozen=True)
 class Thresholds:
     version: str
     copied_minutes: CopiedMinutes
@@ -56,6 +61,7 @@ class Thresholds:
     impossible_attendance: ImpossibleAttendance
     bunching: Bunching
     thin_content: ThinContent
+    reused_photos: ReusedPhotos
 
 
 def _section(cls, data: dict, name: str):
@@ -95,6 +101,7 @@ def parse(text: str) -> Thresholds:
         impossible_attendance=_section(ImpossibleAttendance, data, "impossible_attendance"),
         bunching=_section(Bunching, data, "bunching"),
         thin_content=_section(ThinContent, data, "thin_content"),
+        reused_photos=_section(ReusedPhotos, data, "reused_photos"),
     )
     if not 0 < found.copied_minutes.similarity <= 100 or not 0 < found.copied_minutes.lsh_threshold < 1:
         raise ImproperlyConfigured(f"{PATH.name}：similarity 应在 0–100 之间，lsh_threshold 应在 0–1 之间。")

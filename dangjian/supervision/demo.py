@@ -1,20 +1,26 @@
-"""Deliberate 走过场 cases in the demo town, after the meetings demo: one branch copies its minutes, one
-holds its meetings bunched on the last day of the month, one has members present at two overlapping
-activities in different places. The other branches are honest and get no signal of these kinds. Then the
+"""Deliberate 走过场 cases in the demo town, after the meetings demo: one branch copies its minutes (and
+uploads one photo twice), one holds its meetings bunched on the last day of the month, one has members
+present at two overlapping activities in different places. The other branches are honest and get no signal of these kinds. Then the
 signals are computed, so the desk is not empty."""
 
 import datetime as dt
+import io
+import random
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import F
 from django.utils import timezone
+from PIL import Image, ImageDraw
 
 from dangjian.meetings.models import Activity, Status
+from dangjian.meetings.services import store_record
 from dangjian.orgs.choices import OrgKind
 
 from .services import compute
 
 COPY_MONTHS = 4  # the copying branch's last few 主题党日 minutes are last month's, date changed
 BUNCH_MONTHS = 5  # the bunching branch's last few months are crammed into the month's last day
+PHOTO_KIND = "activity_photos"
 
 
 def _branch_activities(branch) -> list[Activity]:
@@ -81,6 +87,40 @@ def overlap(branch) -> list[Activity]:
     return [theme, group]
 
 
+def sample_photo(rng: random.Random, size=(800, 600), quality: int = 90) -> bytes:
+    """A made-up JPEG "photo": coloured shapes on a background, different for every random state."""
+    image = Image.new("RGB", size, tuple(rng.randrange(256) for _ in range(3)))
+    draw = ImageDraw.Draw(image)
+    w, h = size
+    for _ in range(12):
+        x, y = rng.randrange(w), rng.randrange(h)
+        box = [x, y, x + rng.randint(w // 10, w // 2), y + rng.randint(h // 10, h // 2)]
+        colour = tuple(rng.randrange(256) for _ in range(3))
+        (draw.ellipse if rng.random() < 0.5 else draw.rectangle)(box, fill=colour)
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=quality)
+    return out.getvalue()
+
+
+def resized(photo: bytes, scale: float = 0.5, quality: int = 70) -> bytes:
+    """The same photo smaller and compressed again, as a phone's second upload would be."""
+    with Image.open(io.BytesIO(photo)) as image:
+        small = image.resize((int(image.width * scale), int(image.height * scale)))
+        out = io.BytesIO()
+        small.save(out, "JPEG", quality=quality)
+        return out.getvalue()
+
+
+def reuse_photo(branch, rng: random.Random) -> list[Activity]:
+    """The branch's 主题党日 photo of one month uploaded again, smaller, for a later 主题党日."""
+    days = [a for a in _branch_activities(branch) if a.kind == "theme_day"][-3:]
+    photo = sample_photo(rng)
+    first, later = days[0], days[-1]
+    store_record(first, PHOTO_KIND, SimpleUploadedFile("活动照片.jpg", photo, "image/jpeg"), None)
+    store_record(later, PHOTO_KIND, SimpleUploadedFile("活动照片.jpg", resized(photo), "image/jpeg"), None)
+    return [first, later]
+
+
 def deliberate_branches(branches) -> dict[str, object]:
     """Which demo branches carry the deliberate cases: the first ones, by code, that have what each
     case needs (党小组 for the overlap)."""
@@ -95,6 +135,7 @@ def populate(ctx) -> None:
         return  # county scale: no minutes are written there; the benchmark makes its own cases
     cases = deliberate_branches(sorted(ctx.branches, key=lambda b: b.code))
     copy_minutes(cases["copied_minutes"])
+    reuse_photo(cases["copied_minutes"], random.Random(ctx.rng.random()))
     bunch_at_month_end(cases["bunching"], ctx.today)
     overlap(cases["impossible_attendance"])
     compute()

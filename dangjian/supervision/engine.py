@@ -256,12 +256,61 @@ def thin_content(facts: Facts, t: Thresholds) -> Iterable[Finding]:
         )
 
 
+def reused_photos(facts: Facts, t: Thresholds) -> Iterable[Finding]:
+    """Photos of two different activities whose perceptual hashes differ in at most `max_distance` bits.
+
+    Blocking by the pigeonhole principle: cut the 64 bits into max_distance + 1 pieces; two hashes that
+    close agree on at least one piece, so only photos sharing a piece are compared."""
+    limit = t.reused_photos.max_distance
+    pieces = limit + 1
+    bounds = [(64 * i // pieces, 64 * (i + 1) // pieces) for i in range(pieces)]
+    buckets: dict[tuple[int, int], list] = defaultdict(list)
+    for photo in facts.photos:
+        for i, (lo, hi) in enumerate(bounds):
+            buckets[i, (photo.phash >> lo) & ((1 << (hi - lo)) - 1)].append(photo)
+    best: dict[int, tuple[int, int, int]] = {}  # later record -> (distance, earlier record, its activity)
+    acts = facts.activities
+    for bucket in buckets.values():
+        for i, x in enumerate(bucket):
+            for y in bucket[i + 1 :]:
+                if x.activity_id == y.activity_id:
+                    continue
+                distance = (x.phash ^ y.phash).bit_count()
+                if distance > limit:
+                    continue
+                (first, first_act), (later, later_act) = sorted(
+                    [(x, acts[x.activity_id]), (y, acts[y.activity_id])],
+                    key=lambda pair: (pair[1].date, pair[1].id, pair[0].record_id),
+                )
+                known = best.get(later.record_id)
+                if known is None or (distance, first.record_id) < known[:2]:
+                    best[later.record_id] = (distance, first.record_id, first_act.id)
+    by_record = {p.record_id: p for p in facts.photos}
+    for record_id, (distance, first_record, first_id) in sorted(best.items()):
+        first, later = acts[first_id], acts[by_record[record_id].activity_id]
+        where = "本支部" if first.branch_id == later.branch_id else "另一支部"
+        same = "完全相同" if distance == 0 else f"几乎相同（感知哈希相差 {distance} 位）"
+        yield Finding(
+            SignalKind.REUSED_PHOTOS,
+            later.branch_id,
+            str(later.date.year),
+            f"reused_photos:{record_id}",
+            f"{later.date:%Y-%m-%d}“{later.title}”的照片与{where}{first.date:%Y-%m-%d}“{first.title}”"
+            f"的照片{same}（阈值 {limit} 位）。",
+            distance,
+            limit,
+            (first.id, later.id),
+            {"records": [first_record, record_id]},
+        )
+
+
 DETECTORS: dict[str, Callable[[Facts, Thresholds], Iterable[Finding]]] = {
     SignalKind.COPIED_MINUTES: copied_minutes,
     SignalKind.LATE_ENTRY: late_entry,
     SignalKind.IMPOSSIBLE_ATTENDANCE: impossible_attendance,
     SignalKind.BUNCHING: bunching,
     SignalKind.THIN_CONTENT: thin_content,
+    SignalKind.REUSED_PHOTOS: reused_photos,
 }
 
 

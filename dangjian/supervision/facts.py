@@ -12,6 +12,7 @@ from dangjian.members.models import Member
 from dangjian.orgs.choices import OrgKind
 
 from .config import Thresholds
+from .models import PhotoHash
 from .text import plain
 
 
@@ -41,16 +42,24 @@ class Presence:
     on_leave: bool  # the member's leave for this activity was approved
 
 
+@dataclass(frozen=True)
+class Photo:
+    record_id: int
+    activity_id: int
+    phash: int  # 64-bit perceptual hash
+
+
 @dataclass
 class Facts:
     activities: dict[int, ActivityFact]
     presences: list[Presence]
     departed: dict[int, dt.date]  # member -> the day they left the party (出党, 死亡)
     lecture_scripts: set[int] = field(default_factory=set)  # activities with a 党课稿 record
+    photos: list[Photo] = field(default_factory=list)
 
 
 def read(thresholds: Thresholds, activities=None) -> Facts:
-    """Held activities (all, or the given queryset) and their presences: four queries."""
+    """Held activities (all, or the given queryset), their presences and photos: five queries."""
     held = (activities if activities is not None else Activity.objects.all()).filter(status=Status.HELD)
     rows = held.values_list(
         "pk",
@@ -107,4 +116,11 @@ def read(thresholds: Thresholds, activities=None) -> Facts:
             activity__in=held, activity__kind=thin.lecture_kind, kind=thin.lecture_script
         ).values_list("activity_id", flat=True)
     )
-    return Facts(found, presences, departed, scripts)
+    photos = [
+        Photo(record, activity, int(value, 16))
+        for record, activity, value in PhotoHash.objects.filter(record__activity__in=held)
+        .exclude(phash="")
+        .order_by()
+        .values_list("record_id", "record__activity_id", "phash")
+    ]
+    return Facts(found, presences, departed, scripts, photos)

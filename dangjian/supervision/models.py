@@ -16,6 +16,22 @@ class SignalQuerySet(models.QuerySet):
         return self.filter(current=True, dismissed_at__isnull=False)
 
 
+class PhotoHash(models.Model):
+    """The perceptual hash of a stored activity photo, computed once (files are read only when new)."""
+
+    record = models.OneToOneField(
+        "meetings.Record", verbose_name="照片", on_delete=models.CASCADE, related_name="photo_hash"
+    )
+    phash = models.CharField("感知哈希", max_length=16, blank=True, help_text="空：文件无法读取为图片")
+    computed_at = models.DateTimeField("计算时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "照片感知哈希"
+
+    def __str__(self) -> str:
+        return f"{self.record_id}: {self.phash}"
+
+
 class Signal(models.Model):
     """A sign that a branch may only be going through the motions: what was found, its evidence (the
     activities), the measure against the threshold. Never a verdict: the office reads it and may dismiss

@@ -11,10 +11,10 @@ from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from dangjian.accounts.access import Access
-from dangjian.meetings.models import Activity, Attendance
+from dangjian.meetings.models import Activity, Attendance, Record
 from dangjian.members.models import Member
 
-from . import config, engine, facts
+from . import config, engine, facts, photos
 from .choices import SignalKind
 from .models import Signal
 from .text import plain, shared_parts
@@ -35,6 +35,7 @@ def compute(now: dt.datetime | None = None) -> Computed:
     (dismissals kept), ones no longer found marked not current."""
     now = now or timezone.now()
     thresholds = config.current()
+    photos.hash_missing()
     found = {f.fingerprint: f for f in engine.findings(facts.read(thresholds), thresholds)}
     with transaction.atomic():
         known = {s.fingerprint: s for s in Signal.objects.select_for_update()}
@@ -137,6 +138,7 @@ class Evidence:
     text: str
     runs: list[tuple[str, bool]]  # the minutes cut into (piece, shared with the other side)
     members: list[str]  # the members concerned by the signal who were recorded at this activity
+    photos: list[Record]  # the photos concerned by the signal, of this activity
 
 
 def evidence(signal: Signal) -> list[Evidence]:
@@ -154,4 +156,10 @@ def evidence(signal: Signal) -> list[Evidence]:
         activity__in=activities, member_id__in=member_ids
     ).values_list("activity_id", "member_id"):
         present[activity_id].append(names.get(member_id, ""))
-    return [Evidence(a, t, r, sorted(present[a.pk])) for a, t, r in zip(activities, texts, runs, strict=True)]
+    photos = defaultdict(list)
+    for record in Record.objects.filter(pk__in=signal.details.get("records", [])):
+        photos[record.activity_id].append(record)
+    return [
+        Evidence(a, t, r, sorted(present[a.pk]), photos[a.pk])
+        for a, t, r in zip(activities, texts, runs, strict=True)
+    ]

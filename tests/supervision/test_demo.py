@@ -20,6 +20,8 @@ def test_deliberate_cases_are_found_and_honest_branches_are_clean():
     for kind, branch in cases.items():
         assert any(s.kind == kind and s.org == branch for s in signals), kind
     assert len([s for s in signals if s.kind == "copied_minutes"]) == demo.COPY_MONTHS
+    (photo,) = [s for s in signals if s.kind == "reused_photos"]
+    assert photo.org == cases["copied_minutes"]  # the copying branch also uploaded a photo twice
     deliberate = set(cases.values())
     honest = [s for s in signals if s.org not in deliberate]
     # The meetings demo leaves out about one record in ten on purpose (compliance shows them red): a 党课
@@ -28,4 +30,5 @@ def test_deliberate_cases_are_found_and_honest_branches_are_clean():
     for s in honest:
         (lecture,) = s.activities.all()
         assert not Record.objects.filter(activity=lecture, kind="lecture_script").exists()
-    assert not [s for s in signals if s.org in deliberate and s.kind not in (*cases, "thin_content")]
+    expected = (*cases, "thin_content", "reused_photos")
+    assert not [s for s in signals if s.org in deliberate and s.kind not in expected]

@@ -220,3 +220,35 @@ def test_thresholds_come_from_the_data_file():
     b = act(D + dt.timedelta(days=1), text=with_changes(BASE, 3))
     assert list(engine.copied_minutes(facts(a, b), T))
     assert list(engine.copied_minutes(facts(a, b), changed)) == []
+
+
+def photo_facts(*hashes_by_activity):
+    from dangjian.supervision.facts import Photo
+
+    acts = [act(D + dt.timedelta(days=30 * i), branch=i + 1) for i in range(len(hashes_by_activity))]
+    photos = [
+        Photo(record_id=100 * (i + 1) + j, activity_id=a.id, phash=h)
+        for i, (a, hashes) in enumerate(zip(acts, hashes_by_activity, strict=True))
+        for j, h in enumerate(hashes)
+    ]
+    found = facts(*acts)
+    found.photos = photos
+    return acts, list(engine.reused_photos(found, T))
+
+
+def flip(value: int, bits: int) -> int:
+    """The hash with `bits` of its bits flipped, spread over the 64 (so no single piece keeps them all)."""
+    for i in range(bits):
+        value ^= 1 << (i * 64 // bits)
+    return value
+
+
+def test_reused_photo_within_the_distance_is_a_signal_one_bit_more_is_not():
+    limit = T.reused_photos.max_distance
+    h = 0x9F3A_55C1_0E77_B2D4
+    acts, found = photo_facts([h], [flip(h, limit)])
+    assert len(found) == 1 and found[0].measure == limit
+    assert found[0].activity_ids == (acts[0].id, acts[1].id) and found[0].branch_id == 2
+    assert "另一支部" in found[0].summary
+    assert photo_facts([h], [flip(h, limit + 1)])[1] == []
+    assert photo_facts([h, h])[1] == []  # the same photo twice in one activity is not reuse
