@@ -1,7 +1,7 @@
 """Deliberate 走过场 cases in the demo town, after the meetings demo: one branch copies its minutes (and
 uploads one photo twice), one holds its meetings bunched on the last day of the month, one has members
-present at two overlapping activities in different places. The other branches are honest and get no signal of these kinds. Then the
-signals are computed, so the desk is not empty."""
+present at two overlapping activities in different places. The other branches are honest and get no
+signal of these kinds. Then the signals are computed, so the desk is not empty."""
 
 import datetime as dt
 import io

@@ -22,7 +22,7 @@ def desk(request):
     signals = services.visible(access)
     f = services.Filters.parse(request.GET)
     scoped = services.filtered(signals, services.Filters(org=f.org, period=f.period, state="open"))
-    shown = services.filtered(signals, f).prefetch_related("activities")
+    shown = services.filtered(signals, f)
     query = request.GET.copy()
     query.pop("page", None)
     return render(

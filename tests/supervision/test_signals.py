@@ -152,3 +152,23 @@ def test_no_second_task_is_queued_while_one_is_waiting(world, settings, django_c
         with django_capture_on_commit_callbacks(execute=True):
             held(world.branch_a, day, title=f"活动{day}")
     assert DBTaskResult.objects.filter(task_path="dangjian.supervision.tasks.recompute").count() == 1
+
+
+def test_facts_are_read_in_five_queries_whatever_the_number_of_activities(world, django_assert_num_queries):
+    from dangjian.supervision import config, facts
+
+    signals_world(world)
+    with django_assert_num_queries(5):
+        few = facts.read(config.current())
+    from dangjian.meetings.models import Attendance
+
+    for month in range(1, 13):
+        activity = held(world.branch_b, dt.date(2024, month, 5), minutes=MINUTES, title=f"{month}月")
+        for member in world.members_b:
+            Attendance.objects.update_or_create(
+                activity=activity, member=member, defaults={"status": "present"}
+            )
+    with django_assert_num_queries(5):
+        many = facts.read(config.current())
+    assert len(many.activities) == len(few.activities) + 12
+    assert len(many.presences) == 12 * len(world.members_b)

@@ -5,7 +5,7 @@ from dangjian.supervision.services import compute
 
 
 class Command(BaseCommand):
-    help = "计算并保存走过场风险信号（雷同、补录、出勤存疑、扎堆、空泛）；已排除的保持排除。"
+    help = "计算并保存走过场风险信号（雷同、补录、出勤、扎堆、空泛、照片）；已排除的保持排除。"
 
     def handle(self, *args, **options):
         result = compute()
