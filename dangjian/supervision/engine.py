@@ -80,7 +80,8 @@ def late_entry(facts: Facts, t: Thresholds) -> Iterable[Finding]:
         share = round(100 * len(late) / len(found), 1)
         if len(late) < rule.min_count or share < rule.share:
             continue
-        delays = [(timezone.localdate(a.recorded_at) - a.date).days for a in late if a.recorded_at]
+        delay_of = {a.id: (timezone.localdate(a.recorded_at) - a.date).days for a in late if a.recorded_at}
+        delays = list(delay_of.values())
         average = round(sum(delays) / len(delays)) if delays else 0
         yield Finding(
             SignalKind.LATE_ENTRY,
@@ -93,7 +94,7 @@ def late_entry(facts: Facts, t: Thresholds) -> Iterable[Finding]:
             share,
             rule.share,
             tuple(a.id for a in late),
-            {"delays": dict(zip((a.id for a in late), delays, strict=False))},
+            {"delays": {str(k): v for k, v in delay_of.items()}},
         )
 
 
