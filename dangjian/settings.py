@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "dangjian.compliance",
     "dangjian.evaluations",
     "dangjian.notifications",
+    "dangjian.supervision",
     "dangjian.demo",
 ]
 

@@ -18,6 +18,7 @@ urlpatterns = [
     path("compliance/", include("dangjian.compliance.urls")),
     path("evaluations/", include("dangjian.evaluations.urls")),
     path("notifications/", include("dangjian.notifications.urls")),
+    path("supervision/", include("dangjian.supervision.urls")),
     path("api/", api.urls),
     path("api/<path:rest>", unknown_path),
     path("admin/", admin.site.urls),

@@ -141,6 +141,20 @@ class Access:
         """Whether everything `other` may see lies inside what this user runs (e.g. to reset its password)."""
         return all(any(p.startswith(q) for q in self.manage) for p in other.view)
 
+    @cached_property
+    def signal_paths(self) -> tuple[str, ...]:
+        """Whose 督查 risk signals this user reads: the office and 上级 everything they see, a 党总支's
+        leaders its branches; a branch never sees them (issue 11)."""
+        if self.is_office or self.is_oversight:
+            return self.view
+        if not self.manage:
+            return ()
+        generals = Organisation.objects.filter(self.org_q(paths=self.manage), kind=OrgKind.GENERAL_BRANCH)
+        return _outermost(set(generals.values_list("path", flat=True)))
+
+    def can_dismiss_signal(self, org: Organisation) -> bool:
+        return self.is_office and self.can_manage_org(org)
+
     def can_see_sensitive(self, member) -> bool:
         """Full ID and phone numbers: for the member themself and whoever runs their organisation."""
         return member.pk == self.member_id or self.can_manage_member(member)

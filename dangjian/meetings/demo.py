@@ -4,6 +4,7 @@ missing records) so the compliance pages have red cells. Plain bulk inserts, no 
 """
 
 import datetime as dt
+import itertools
 from collections import defaultdict
 
 from django.db import connection
@@ -32,6 +33,57 @@ THEMES = [
     "弘扬优良家风",
     "安全生产大排查",
     "学习党史 坚定信念",
+]
+# Minutes are put together from these, with the day, the place and who said what, so that honest
+# branches' minutes differ from each other as real ones do (the supervision demo adds a copying branch).
+STUDIED = [
+    "传达学习上级党委近期会议精神",
+    "集中学习《中国共产党章程》有关党员义务的条款",
+    "观看警示教育片并交流体会",
+    "学习习近平总书记关于基层治理的重要论述",
+    "通报上月支部工作完成情况",
+    "学习镇党委关于安全生产的通知",
+    "学习身边优秀共产党员先进事迹",
+    "学习《中国共产党纪律处分条例》典型案例",
+    "学习关于防汛工作的部署",
+    "学习党费收缴使用管理规定",
+    "学习新修订的村规民约",
+    "通报党员积分排名情况",
+]
+VERBS = ["谈到", "提出", "建议", "反映", "表示"]
+TOPICS = [
+    "邻里纠纷调解要有人牵头",
+    "村道路灯维修需尽快落实",
+    "学习资料可以发到党员微信群",
+    "在外务工党员参加学习有困难",
+    "结对帮扶困难户的进展情况",
+    "农忙时节活动时间应适当调整",
+    "环境整治还有几处死角",
+    "组织党员到红色教育基地参观",
+    "老党员看病出行不便",
+    "按时交纳党费并督促其他党员",
+    "垃圾分类宣传要进到每一户",
+    "村集体经济项目账目要公开",
+    "河道保洁需要志愿者轮值",
+    "留守儿童暑期看护问题",
+    "农产品销路可以借助电商",
+    "消防通道被杂物占用",
+    "年轻党员要多承担具体任务",
+    "文化礼堂活动安排",
+    "养老服务站用餐情况",
+    "入党积极分子培养进度",
+]
+DECIDED = [
+    "由支部委员分片走访困难党员",
+    "下月组织一次志愿服务",
+    "整理本季度学习记录报镇党建办",
+    "安排专人跟进群众反映的问题",
+    "开展一次党员先锋岗评比",
+    "完善党员积分管理台账",
+    "召开一次群众座谈会",
+    "对村道路灯进行一次排查",
+    "为老党员送学上门",
+    "更新党务公开栏",
 ]
 PLACES = ["党员活动室", "村委会会议室", "党群服务中心", "会议室", "新时代文明实践站"]
 ATTENDANCE = [("present", 84), ("late", 4), ("leave", 7), ("absent", 5)]
@@ -77,9 +129,14 @@ def populate(ctx) -> None:
         groups_of[g.parent_id].append(g)
     weak = set(rng.sample([b.pk for b in ctx.branches], k=max(1, len(ctx.branches) // 8)))
     months = _months(today, MONTHS)
+    names = {m.pk: m.name for m in active}
 
     activities: list[Activity] = []
     expected: list[list[int]] = []
+    # 组织生活会 in January, each branch in its own afternoon slot: 党员领导干部 also attend the one of
+    # the branch they are a dual member of, and nobody can be at two at once.
+    slots = [(day, hour) for day in range(11, 27) for hour in (14, 16)]  # 支委会 are held by the 10th
+    org_life_slots = dict(zip([b.pk for b in ctx.branches], rng.sample(slots, len(slots)), strict=False))
 
     def add(org, kind, day, hour, expect, status=Status.HELD, **kw):
         start = _at(day, hour)
@@ -116,6 +173,9 @@ def populate(ctx) -> None:
         instructor = own.get(PositionTitle.INSTRUCTOR)
         skip = 0.35 if branch.pk in weak else 0.04
         planned_theme = False
+        # each branch goes through the themes in its own order, so a theme does not repeat within a year
+        themes = itertools.cycle(rng.sample(THEMES, len(THEMES)))
+        lectures = itertools.cycle(rng.sample(THEMES, len(THEMES)))
         for first in months:
             if first < branch.founded_on.replace(day=1):
                 continue
@@ -141,6 +201,7 @@ def populate(ctx) -> None:
                     members,
                     Status.HELD if held else Status.PLANNED,
                     parts=parts if held else [],
+                    title=next(themes),
                     **common,
                 )
             day = day_in(1, 10)
@@ -168,7 +229,7 @@ def populate(ctx) -> None:
                         recorder_id=leader,
                     )
             if first.month in (3, 6, 9, 12) and rng.random() > skip and past:
-                add(branch, "general_meeting", day_in(15, 26), 9, members, title="支部党员大会", **common)
+                add(branch, "general_meeting", day_in(15, 26), 14, members, title="支部党员大会", **common)
             if first.month in (2, 5, 8, 11) and rng.random() > skip and past:
                 speaker = secretary if rng.random() < 0.8 or not instructor else instructor
                 if rng.random() < 0.05:
@@ -182,15 +243,16 @@ def populate(ctx) -> None:
                     members,
                     speaker_id=speaker,
                     speaker_allowed=allowed,
-                    title="专题党课：" + rng.choice(THEMES),
+                    title="专题党课：" + next(lectures),
                     **common,
                 )
             if first.month == 1 and rng.random() > skip and past:
+                day, hour = org_life_slots.get(branch.pk, (rng.randint(10, 25), 14))
                 add(
                     branch,
                     "org_life_meeting",
-                    day_in(10, 25),
-                    9,
+                    first.replace(day=day),
+                    hour,
                     members + [m.pk for m in dual[branch.pk]],
                     title="年度组织生活会",
                     **common,
@@ -205,7 +267,7 @@ def populate(ctx) -> None:
     Activity.objects.bulk_create(activities, batch_size=2000)
     _attendance(ctx, activities, expected, now)
     if not ctx.scale:
-        _details(ctx, activities, expected, by_branch)
+        _details(ctx, activities, expected, by_branch, names)
 
 
 ATTENDANCE_COLUMNS = (
@@ -268,7 +330,20 @@ def _insert(model, columns, rows) -> None:
     )
 
 
-def _details(ctx, activities, expected, by_branch) -> None:
+def _minutes(rng, a: Activity, speakers: list[str], expected: int) -> str:
+    said = "".join(
+        f"<li>{name}{rng.choice(VERBS)}{topic}。</li>"
+        for name, topic in zip(speakers, rng.sample(TOPICS, 3), strict=False)
+    )
+    present = expected - rng.randint(0, max(0, expected // 5))
+    return (
+        f"<h2>{a.title}</h2><p>{a.date:%Y年%-m月%-d日}在{a.place}召开，应到{expected}人，实到{present}人。</p>"
+        f"<ul><li>{'；'.join(rng.sample(STUDIED, 2))}。</li>{said}"
+        f"<li>会议议定：{'；'.join(rng.sample(DECIDED, 2))}，{rng.randint(1, 4)}周内完成。</li></ul>"
+    )
+
+
+def _details(ctx, activities, expected, by_branch, names) -> None:
     """Minutes, record references, votes and 整改措施 for the town-sized demo."""
     rng = ctx.rng
     book = rulebook.current()
@@ -277,10 +352,8 @@ def _details(ctx, activities, expected, by_branch) -> None:
         if a.status != Status.HELD:
             continue
         if rng.random() < 0.9:
-            a.minutes = (
-                f"<h2>{a.title}</h2><ul><li>传达学习上级文件精神</li><li>党员交流发言</li>"
-                f"<li>研究部署下一步工作</li></ul>"
-            )
+            present = [names[i] for i in ids if i in names] or ["党员"]
+            a.minutes = _minutes(rng, a, rng.sample(present, min(3, len(present))), len(ids))
             changed.append(a)
         item = book.items[a.kind]
         for code in dict.fromkeys(item.records + tuple(r for s in item.stages for r in s.records)):

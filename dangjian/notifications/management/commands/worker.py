@@ -2,7 +2,8 @@
 
 Every `--interval` seconds it runs the task queue (django_tasks_db) until empty and sends the
 outbox's due deliveries (retries included); once a day, at the first iteration after the
-configured time (setting WORKER_REMIND_AT, "07:30" by default, local time), it runs `remind`.
+configured time (setting WORKER_REMIND_AT, "07:30" by default, local time), it runs `remind`
+and `signals`.
 `remind` writes each reminder once, so a restart on the same day does no harm.
 """
 
@@ -81,6 +82,7 @@ class Command(BaseCommand):
         now = timezone.localtime()
         if reminded_on != now.date() and now.time() >= at:
             call_command("remind", stdout=self.stdout)
+            call_command("signals", stdout=self.stdout)  # the nightly recomputation of the risk signals
             reminded_on = now.date()
         if isinstance(task_backends[DEFAULT_TASK_BACKEND_ALIAS], DatabaseBackend):
             self.queue.run()  # until the queue is empty (batch mode)

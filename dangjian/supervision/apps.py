@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+
+
+class SupervisionConfig(AppConfig):
+    name = "dangjian.supervision"
+    verbose_name = "督查"
+
+    def ready(self) -> None:
+        from . import config, triggers
+
+        config.current()  # a malformed thresholds file stops the start, not the nightly run
+        triggers.connect()

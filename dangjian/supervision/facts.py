@@ -1,0 +1,126 @@
+"""The facts the signals are computed from, read in a fixed number of queries whatever the town's size."""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Min
+from django.utils import timezone
+
+from dangjian.meetings.models import ATTENDED, Activity, Attendance, Record, Status
+from dangjian.members.choices import DEPARTED_STATUSES
+from dangjian.members.models import Member
+from dangjian.orgs.choices import OrgKind
+
+from .config import Thresholds
+from .models import PhotoHash
+from .text import plain
+
+
+@dataclass(frozen=True)
+class ActivityFact:
+    id: int
+    branch_id: int  # the branch (a 党小组's activities count for its branch)
+    kind: str
+    title: str
+    date: dt.date
+    start: dt.datetime
+    end: dt.datetime
+    place: str
+    text: str  # the minutes' visible text
+    late: bool  # 补录
+    recorded_at: dt.datetime | None
+
+
+@dataclass(frozen=True)
+class Presence:
+    """A member recorded present (or late) at an activity."""
+
+    activity_id: int
+    member_id: int
+    method: str
+    entered_at: dt.datetime | None
+    on_leave: bool  # the member's leave for this activity was approved
+
+
+@dataclass(frozen=True)
+class Photo:
+    record_id: int
+    activity_id: int
+    phash: int  # 64-bit perceptual hash
+
+
+@dataclass
+class Facts:
+    activities: dict[int, ActivityFact]
+    presences: list[Presence]
+    departed: dict[int, dt.date]  # member -> the day they left the party (出党, 死亡)
+    lecture_scripts: set[int] = field(default_factory=set)  # activities with a 党课稿 record
+    photos: list[Photo] = field(default_factory=list)
+
+
+def read(thresholds: Thresholds, activities=None) -> Facts:
+    """Held activities (all, or the given queryset), their presences and photos: five queries."""
+    held = (activities if activities is not None else Activity.objects.all()).filter(status=Status.HELD)
+    rows = held.values_list(
+        "pk",
+        "org_id",
+        "org__kind",
+        "org__parent_id",
+        "kind",
+        "title",
+        "date",
+        "actual_start",
+        "planned_start",
+        "actual_end",
+        "planned_end",
+        "place",
+        "minutes",
+        "is_late_entry",
+        "recorded_at",
+    ).order_by()
+    found: dict[int, ActivityFact] = {}
+    for pk, org, org_kind, parent, kind, title, date, a_start, p_start, a_end, p_end, place, *rest in rows:
+        minutes, late, recorded_at = rest
+        found[pk] = ActivityFact(
+            id=pk,
+            branch_id=parent if org_kind == OrgKind.GROUP else org,
+            kind=kind,
+            title=title.strip(),
+            date=date,
+            start=a_start or p_start,
+            end=a_end or p_end,
+            place=place.strip(),
+            text=plain(minutes),
+            late=late,
+            recorded_at=recorded_at,
+        )
+    presences = [
+        Presence(activity, member, method, entered_at, leave_state == "approved")
+        for activity, member, method, entered_at, leave_state in Attendance.objects.filter(
+            activity__in=held, status__in=ATTENDED
+        )
+        .order_by()
+        .values_list("activity_id", "member_id", "method", "entered_at", "leave_state")
+    ]
+    # The day a member left: the first history row with a departed status (one grouped query).
+    departed = {
+        member: timezone.localdate(when)
+        for member, when in Member.history.filter(status__in=DEPARTED_STATUSES)
+        .values_list("id")
+        .annotate(first=Min("history_date"))
+        .order_by()
+    }
+    thin = thresholds.thin_content
+    scripts = set(
+        Record.objects.filter(
+            activity__in=held, activity__kind=thin.lecture_kind, kind=thin.lecture_script
+        ).values_list("activity_id", flat=True)
+    )
+    photos = [
+        Photo(record, activity, int(value, 16))
+        for record, activity, value in PhotoHash.objects.filter(record__activity__in=held)
+        .exclude(phash="")
+        .order_by()
+        .values_list("record_id", "record__activity_id", "phash")
+    ]
+    return Facts(found, presences, departed, scripts, photos)
