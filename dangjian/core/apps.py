@@ -8,6 +8,13 @@ UNUSED_STATIC = ["redoc.*", "django_htmx/ext/*", "django_htmx/htm*-4*"]
 THIRD_PARTY_LABELS = {
     "axes": "登录保护",
     "django_tasks_database": "后台任务",
+    "otp_totp": "两步验证：手机验证器",
+    "otp_static": "两步验证：恢复码",
+}
+# Third-party models whose names are plain strings, not translatable: (app label, model) -> name.
+THIRD_PARTY_MODEL_NAMES = {
+    ("otp_totp", "totpdevice"): "手机验证器",
+    ("otp_static", "staticdevice"): "恢复码",
 }
 
 
@@ -24,3 +31,9 @@ class CoreConfig(AppConfig):
                 apps.get_app_config(label).verbose_name = name
             except LookupError:  # not installed in this deployment
                 continue
+        for (label, model), name in THIRD_PARTY_MODEL_NAMES.items():
+            try:
+                meta = apps.get_model(label, model)._meta
+            except LookupError:
+                continue
+            meta.verbose_name = meta.verbose_name_plural = name  # not in original_attrs: no migration

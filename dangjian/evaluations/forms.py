@@ -123,8 +123,8 @@ class AdoptionForm(forms.Form):
     """The 党员大会's vote adopting the 组织评定: 应到/实到 come from the meeting; only votes are typed."""
 
     votes_for = forms.IntegerField(label="赞成", min_value=0, error_messages={"required": "请填写赞成票数。"})
-    votes_against = forms.IntegerField(label="反对", min_value=0, initial=0)
-    votes_abstain = forms.IntegerField(label="弃权", min_value=0, initial=0)
+    votes_against = forms.IntegerField(label="反对", min_value=0, initial=0, required=False)
+    votes_abstain = forms.IntegerField(label="弃权", min_value=0, initial=0, required=False)
 
 
 class ExclusionForm(forms.Form):

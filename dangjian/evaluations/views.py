@@ -144,7 +144,8 @@ def _finalise(request):
     def run(campaign: Campaign) -> None:
         form = AdoptionForm(request.POST)
         if not form.is_valid():
-            problems = [e for errors in form.errors.values() for e in errors]
+            fields = form.fields
+            problems = [f"{fields[name].label}：{e}" for name, errors in form.errors.items() for e in errors]
             raise services.Refused("党员大会表决票数有误：" + "；".join(problems))
         services.finalise(
             campaign,

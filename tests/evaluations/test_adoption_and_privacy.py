@@ -87,6 +87,18 @@ def test_adoption_refused_without_quorum_or_majority(world, client_for):
     assert "表决无效" not in meeting_page and "年度民主评议党员组织评定" in meeting_page
 
 
+def test_adoption_counts_left_empty_are_none_and_a_wrong_count_is_named(world, client_for):
+    campaign, _ = ready(world)
+    decided_all(world, campaign)
+    secretary = client_for("secretary_a")
+    url = f"/evaluations/{campaign.pk}/do/finalise/"
+    wrong = secretary.post(url, {"votes_for": 8, "votes_against": "x"}, follow=True).content.decode()
+    assert "反对：请填写整数" in wrong and "此项必须填写" not in wrong and not AgendaItem.objects.exists()
+    secretary.post(url, {"votes_for": 8, "votes_against": "", "votes_abstain": ""})
+    item = AgendaItem.objects.get()
+    assert (item.votes_for, item.votes_against, item.votes_abstain) == (8, 0, 0)
+
+
 def test_correcting_within_a_deadline_needs_no_approval(world, client_for):
     rules = ruleset.current()
     assert not rules.disposals["correct"].needs_approval
