@@ -120,6 +120,7 @@ class RecordForm(forms.Form):
         label="或：纸质存档位置",
         required=False,
         max_length=200,
+        validators=[single_line],
         help_text="只有纸质记录时填写存放位置，如：党建档案柜2号 2025年第3卷。",
     )
 

@@ -6,9 +6,10 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema
 from ninja.errors import HttpError
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from dangjian.accounts.access import access_for
+from dangjian.core.api import DbId
 
 from . import services
 from .models import Signal
@@ -91,7 +92,7 @@ def _signals(request):
 
 
 @router.get("/signals", response=list[SignalOut], summary="风险信号（可按类型、党支部、年度、状态筛选）")
-@paginate(LimitOffsetPagination)
+@paginate
 def list_signals(request, filters: Query[FiltersIn]):
     return services.filtered(_signals(request), services.Filters.parse(filters.dict()))
 
@@ -119,12 +120,12 @@ def _detail(signal: Signal) -> Signal:
 
 
 @router.get("/signals/{signal_id}", response=SignalDetailOut, summary="风险信号详情及证据")
-def get_signal(request, signal_id: int):
+def get_signal(request, signal_id: DbId):
     return _detail(get_object_or_404(_signals(request), pk=signal_id))
 
 
 @router.post("/signals/{signal_id}/dismiss", response=SignalDetailOut, summary="排除风险信号（须写明理由）")
-def dismiss_signal(request, signal_id: int, payload: DismissIn):
+def dismiss_signal(request, signal_id: DbId, payload: DismissIn):
     access = access_for(request.user)
     signal = get_object_or_404(_signals(request), pk=signal_id)
     try:

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
+from dangjian.core.validators import multi_line
+
 from .choices import PRIORITY, SignalKind
 
 
@@ -60,7 +62,7 @@ class Signal(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    dismiss_reason = models.TextField("排除理由", blank=True)
+    dismiss_reason = models.TextField("排除理由", blank=True, validators=[multi_line])
 
     objects = SignalQuerySet.as_manager()
 

@@ -11,6 +11,7 @@ from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from dangjian.accounts.access import Access
+from dangjian.core.validators import control_problem
 from dangjian.meetings.models import Activity, Attendance, Record
 from dangjian.members.models import Member
 
@@ -125,6 +126,8 @@ def dismiss(signal: Signal, user, reason: str, access: Access) -> Signal:
         raise ValidationError("请写明排除理由（例如：已核实，两次会议确为联合召开）。")
     if len(reason) > REASON_MAX:
         raise ValidationError(f"排除理由最多 {REASON_MAX} 字，请精简后再提交。")
+    if problem := control_problem(reason, multiline=True):
+        raise ValidationError(f"排除理由{problem}")
     if signal.is_dismissed:
         raise ValidationError("该信号已被排除，无需重复操作。")
     signal.dismissed_at, signal.dismissed_by, signal.dismiss_reason = timezone.now(), user, reason

@@ -35,6 +35,10 @@ NOT_FREE_TEXT = {
     "accounts.User.last_name": "Django's own field; accounts show the member's name",
     "accounts.User.email": "an e-mail address",
     "accounts.User.password": "a password hash",
+    "supervision.PhotoHash.phash": "a hash computed from the stored photo",
+    "supervision.Signal.fingerprint": "written by the signals engine",
+    "supervision.Signal.period": "written by the signals engine",
+    "supervision.Signal.summary": "written by the signals engine",
 }
 # The notifications app stores what the platform writes itself (titles, bodies, links, errors) and
 # channels the administrator configures in the admin site.
