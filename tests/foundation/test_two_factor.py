@@ -160,6 +160,20 @@ def test_the_admin_site_refuses_a_session_without_otp(world, client, settings):
     assert client.get("/admin/").status_code == 200
 
 
+def test_the_admin_login_asks_for_the_code_in_chinese(world, client):
+    """django-otp's admin login form and its messages have no Chinese catalog of their own."""
+    admin = User.objects.create_superuser("root", password="Root-pass-2026")
+    device = enrolled(admin)
+    form = {"username": "root", "password": "Root-pass-2026", "otp_device": device.persistent_id}
+    page = client.get("/admin/login/").content.decode()
+    assert "OTP" not in page and "验证码" in page
+    without_code = client.post("/admin/login/", form).content.decode()
+    wrong_code = client.post("/admin/login/", {**form, "otp_token": "000000"}).content.decode()
+    assert "请输入验证器上显示的 6 位验证码" in without_code and "Please" not in without_code
+    assert "验证码不正确" in wrong_code and "Invalid" not in wrong_code
+    assert not logged_in(client)
+
+
 def test_the_pages_fit_a_phone(world, client):
     log_in(client, "office")
     page = client.get("/2fa/setup/").content.decode()
