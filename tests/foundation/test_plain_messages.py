@@ -72,9 +72,15 @@ def test_compiled_catalog_matches_its_source(tmp_path):
 
 @pytest.mark.django_db
 def test_admin_index_names_every_app_in_chinese(client):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
     from dangjian.accounts.models import User
 
-    client.force_login(User.objects.create_superuser("root", password="Root-pass-2026"))
+    admin = User.objects.create_superuser("root", password="Root-pass-2026")
+    client.force_login(admin)
+    session = client.session  # the admin site takes only sessions verified by a second step
+    session["otp_device_id"] = TOTPDevice.objects.create(user=admin, confirmed=True).persistent_id
+    session.save()
     page = client.get("/admin/").content.decode()
     for english in ("Axes", "Tasks Database Backend", "Access attempts", "Access logs", "Task results"):
         assert english not in page
