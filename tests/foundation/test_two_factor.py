@@ -100,6 +100,17 @@ def test_wrong_codes_count_toward_the_lockout(world, client, settings):
     assert not logged_in(client)
 
 
+def test_wrong_codes_on_the_admin_login_count_toward_the_lockout(world, client, settings):
+    """The admin site's own login form (django-otp's) checked the code without telling the lockout."""
+    admin = User.objects.create_superuser("root", password="Root-pass-2026")
+    form = {"username": "root", "password": "Root-pass-2026", "otp_device": enrolled(admin).persistent_id}
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post("/admin/login/", {**form, "otp_token": "12345"})
+    assert client.post("/admin/login/", {**form, "otp_token": "12345"}).status_code == 429
+    assert log_in(client, "root", "Root-pass-2026").status_code == 429
+    assert not logged_in(client)
+
+
 def test_a_right_password_does_not_reset_the_failed_codes(world, client, settings):
     enrolled(world.user("office"))
     for _ in range(settings.AXES_FAILURE_LIMIT - 1):
