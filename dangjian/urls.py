@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django_otp.admin import OTPAdminSite
 
+from dangjian.accounts.twofactor import AdminLoginForm
 from dangjian.api import api, unknown_path
 from dangjian.core import views as core_views
 
@@ -25,4 +26,5 @@ urlpatterns = [
 ]
 
 admin.site.__class__ = OTPAdminSite  # the admin site asks for the second step too, whatever the setting
+admin.site.login_form = AdminLoginForm
 admin.site.site_header = admin.site.site_title = "党组织生活管理平台 · 系统管理"

@@ -5,11 +5,13 @@ import secrets
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.contrib.auth import logout
+from django.contrib.auth import logout, user_login_failed
+from django.core.exceptions import ValidationError
 from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django_otp import user_has_device
+from django_otp.admin import OTPAdminAuthenticationForm
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -78,3 +80,16 @@ def require_second_step(get_response):
         return get_response(request)
 
     return middleware
+
+
+class AdminLoginForm(OTPAdminAuthenticationForm):
+    """The admin site's login: a wrong code counts toward the same lockout as on the login page."""
+
+    def clean_otp(self, user):
+        try:
+            super().clean_otp(user)
+        except ValidationError:
+            if self.cleaned_data.get("otp_token"):
+                credentials = {"username": user.get_username()}
+                user_login_failed.send(sender=__name__, credentials=credentials, request=self.request)
+            raise

