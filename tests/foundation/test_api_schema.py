@@ -10,6 +10,8 @@ import itertools
 import pytest
 import schemathesis
 from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from django.test import Client
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
@@ -30,12 +32,18 @@ schema = schemathesis.openapi.from_wsgi("/api/openapi.json", WSGIHandler())
 
 @pytest.fixture
 def sessions(world):
+    # Called straight through WSGI, each request would end by closing the test's connection, which is
+    # inside the test transaction (on PostgreSQL); Django's test client keeps it open the same way.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
     cookies = []
     for role in ROLES:
         client = Client()
         client.force_login(world.user(role))
         cookies.append({"sessionid": client.cookies["sessionid"].value, "csrftoken": CSRF})
-    return itertools.cycle(cookies)
+    yield itertools.cycle(cookies)
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @schema.parametrize()
