@@ -91,6 +91,23 @@ def application(environ, start_response):
     return _wsgi(environ, start_response)
 
 
+def login(client, user) -> None:
+    """A session for `user` as after a full login: with the second step passed where it is required,
+    so the benches time the pages as office accounts see them, not the login page."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from dangjian.accounts import twofactor
+
+    client.force_login(user)
+    if twofactor.needs_second_step(user):
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        device = device or TOTPDevice.objects.create(user=user, name="基准测试", confirmed=True)
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+
+
 def static_storages() -> dict:
     """Plain static files: the benches need no collectstatic."""
     return {

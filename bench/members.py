@@ -45,6 +45,7 @@ from .common import (  # noqa: E402
     DOC,
     VENDOR,
     count_queries,
+    login,
     machine,
     p95,
     static_storages,
@@ -195,7 +196,7 @@ def bench_list(label: str, branches: int | None, members: int | None, repeat: in
     secretary = User.objects.get(username="shuji")
     pages = max(1, -(-access_for(office).visible_members().count() // PAGE))
     client = Client()
-    client.force_login(office)
+    login(client, office)
     result = {"label": label, "members": total, "build": (build_wall, build_cpu), "pages": {}}
     for name, url in (
         ("第1页", "/members/"),
@@ -207,7 +208,7 @@ def bench_list(label: str, branches: int | None, members: int | None, repeat: in
         queries = count_queries(lambda url=url: client.get(url))
         result["pages"][name] = (*_page(lambda url=url: client.get(url), repeat), queries)
     secretary_client = Client()
-    secretary_client.force_login(secretary)
+    login(secretary_client, secretary)
     queries = count_queries(lambda: secretary_client.get("/members/"))
     result["pages"]["支部书记第1页"] = (*_page(lambda: secretary_client.get("/members/"), repeat), queries)
 

@@ -102,7 +102,7 @@ class Timer:
     def session(self, username: str) -> str:
         if username not in self.sessions:
             client = Client()
-            client.force_login(User.objects.get(username=username))
+            common.login(client, User.objects.get(username=username))
             self.sessions[username] = client.cookies["sessionid"].value
         return self.sessions[username]
 
@@ -132,7 +132,7 @@ class Timer:
 
 def queries(username: str, url: str) -> int:
     client = Client()
-    client.force_login(User.objects.get(username=username))
+    common.login(client, User.objects.get(username=username))
     with override_settings(ALLOWED_HOSTS=["testserver"], STORAGES=common.static_storages()):
         client.get(url)  # warm per-process caches, as the served workers are
         return common.count_queries(lambda: client.get(url))
