@@ -319,7 +319,7 @@ def vote_outcome(
     eligible (not of those present) in favour (《中国共产党支部工作条例（试行）》第十一条).
 
     `written`: (for, against) 书面意见 of voting members who could not attend. By votes.toml they count in
-    the votes (《发展党员工作细则》第二十二条) but not toward the quorum."""
+    the votes (《发展党员工作细则》) but not toward the quorum."""
     rule = votes.written_opinions()
     written_for, written_against = written
     problems = []
