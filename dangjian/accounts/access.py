@@ -155,6 +155,28 @@ class Access:
     def can_dismiss_signal(self, org: Organisation) -> bool:
         return self.is_office and self.can_manage_org(org)
 
+    @cached_property
+    def review_paths(self) -> tuple[str, ...]:
+        """Whose activity records this user reviews (会议记录审阅, issue 11): the office its town, a 党总支's
+        leaders its branches (not the 党总支's own activities); 上级 only read."""
+        if self.is_office:
+            return self.manage
+        return () if self.is_oversight else self.signal_paths
+
+    def can_review_org(self, org: Organisation) -> bool:
+        return any(org.path.startswith(p) and (self.is_office or org.path != p) for p in self.review_paths)
+
+    def can_answer_review(self, org: Organisation) -> bool:
+        """The reviewed branch's 书记/副书记/组织委员 send the corrected records back; never the reviewer."""
+        return self.can_manage_org(org) and not self.can_review_org(org)
+
+    @cached_property
+    def review_read_paths(self) -> tuple[str, ...]:
+        """Whose reviews this user reads: the reviewers', 上级's, and a branch's leaders their own."""
+        return _outermost(
+            set(self.review_paths) | set(self.manage) | set(self.view if self.is_oversight else ())
+        )
+
     def can_see_sensitive(self, member) -> bool:
         """Full ID and phone numbers: for the member themself and whoever runs their organisation."""
         return member.pk == self.member_id or self.can_manage_member(member)

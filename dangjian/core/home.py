@@ -37,6 +37,7 @@ from dangjian.meetings.models import (
 )
 from dangjian.orgs.choices import OrgKind
 from dangjian.orgs.models import Organisation
+from dangjian.supervision import reviewing
 
 # How far ahead a member's coming activities are listed, and a branch's "this week".
 MEMBER_DAYS_AHEAD = 30
@@ -438,6 +439,7 @@ def home_context(access, own_org_id: int | None = None, now: dt.datetime | None 
         and any(r.activity.org.path.startswith(p) for p in run)
     ]
     context.update(branch_home(access, as_of, kinds, leaves))
+    context.update(reviewing.home_items(access))  # 会议记录审阅: returned to correct, or waiting to review
     # Those who see more than one branch: the office, 上级党委, a 党总支's or the town's 书记, an instructor.
     wide = tuple(p for p in access.view if not _runs_one_branch(p, kinds) or p not in access.manage)
     context["summary"] = summary_home(access, as_of, wide, kinds)

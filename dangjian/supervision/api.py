@@ -133,3 +133,8 @@ def dismiss_signal(request, signal_id: DbId, payload: DismissIn):
     except ValidationError as exc:
         raise HttpError(400, exc.messages[0]) from exc
     return _detail(signal)
+
+
+from .review_api import router as review_router  # noqa: E402  会议记录审阅
+
+router.add_router("/reviews", review_router)

@@ -6,7 +6,9 @@ class SupervisionConfig(AppConfig):
     verbose_name = "督查"
 
     def ready(self) -> None:
-        from . import config, triggers
+        from . import config, reviewing, triggers
 
         config.current()  # a malformed thresholds file stops the start, not the nightly run
         triggers.connect()
+        reviewing.connect()  # every saved text of the minutes is kept
+        reviewing.queue_settings()

@@ -84,3 +84,6 @@ class Signal(models.Model):
     @property
     def priority(self) -> int:
         return PRIORITY.get(self.kind, len(PRIORITY))
+
+
+from .review import MinutesVersion, Review, ReviewStep  # noqa: E402, F401  record review (会议记录审阅)

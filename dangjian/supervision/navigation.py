@@ -2,6 +2,9 @@ from dangjian.core.navigation import NavItem
 
 
 def items(access) -> list[NavItem]:
+    found = []
     if access.is_office:
-        return [NavItem("风险信号", "supervision:desk", 42)]
-    return []
+        found.append(NavItem("风险信号", "supervision:desk", 42))
+    if access.review_paths:
+        found.append(NavItem("记录审阅", "supervision:reviews", 43))
+    return found
