@@ -5,6 +5,6 @@ def items(access) -> list[NavItem]:
     found = []
     if access.is_office:
         found.append(NavItem("风险信号", "supervision:desk", 42))
-    if access.review_paths:
+    if access.manage:  # reviewers, and a branch's leaders for the reviews of their records
         found.append(NavItem("记录审阅", "supervision:reviews", 43))
     return found

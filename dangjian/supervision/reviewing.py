@@ -433,21 +433,22 @@ def queue(access: Access, as_of: dt.date | None = None) -> list[Proposal]:
 
 def home_items(access: Access, rows: int = 10) -> dict:
     """For the home page's to-do: the reviews sent back to the branches this user runs (to correct), and
-    for a reviewer those corrected or opened and waiting for them; nothing (and no query) for others."""
-    out: dict = {}
-    answer = tuple(p for p in access.manage if p not in access.review_paths) if not access.is_office else ()
-    if answer:
-        returned = Review.objects.filter(
-            access.org_q("activity__org__", paths=answer), state=ReviewState.RETURNED
+    for a reviewer those corrected and waiting for them. One query, none for those who run nothing; who
+    may act on each is asked only when there is one."""
+    if not access.manage:
+        return {}
+    found = list(
+        Review.objects.filter(
+            access.org_q("activity__org__", paths=access.manage),
+            state__in=(ReviewState.RETURNED, ReviewState.RESUBMITTED),
         )
-        out["reviews_returned"] = [
-            r
-            for r in returned.select_related("activity__org").order_by("updated_at")[:rows]
-            if access.can_answer_review(r.activity.org)
-        ]
-    if access.review_paths:
-        waiting = Review.objects.filter(
-            access.org_q("activity__org__", paths=access.review_paths), state=ReviewState.RESUBMITTED
-        )
-        out["reviews_waiting"] = list(waiting.select_related("activity__org").order_by("updated_at")[:rows])
-    return out
+        .select_related("activity__org")
+        .order_by("updated_at")
+    )
+    returned = [
+        r for r in found if r.state == ReviewState.RETURNED and access.can_answer_review(r.activity.org)
+    ]
+    waiting = [
+        r for r in found if r.state == ReviewState.RESUBMITTED and access.can_review_org(r.activity.org)
+    ]
+    return {"reviews_returned": returned[:rows], "reviews_waiting": waiting[:rows]}
