@@ -17,7 +17,7 @@ class MinutesVersion(models.Model):
         "meetings.Activity", verbose_name="活动", on_delete=models.CASCADE, related_name="minutes_versions"
     )
     number = models.PositiveIntegerField("版本")
-    text = models.TextField("会议记录", blank=True)
+    text = models.TextField("会议记录", blank=True, validators=[multi_line])
     saved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="保存人",
