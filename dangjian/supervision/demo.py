@@ -16,6 +16,7 @@ from dangjian.meetings.models import Activity, Status
 from dangjian.meetings.services import store_record
 from dangjian.orgs.choices import OrgKind
 
+from . import review_demo
 from .services import compute
 
 COPY_MONTHS = 4  # the copying branch's last few 主题党日 minutes are last month's, date changed
@@ -139,3 +140,4 @@ def populate(ctx) -> None:
     bunch_at_month_end(cases["bunching"], ctx.today)
     overlap(cases["impossible_attendance"])
     compute()
+    review_demo.populate(ctx)
