@@ -29,6 +29,9 @@ class LateEntry:
 class ImpossibleAttendance:
     signin_before_minutes: int
     signin_after_minutes: int
+    perfect_min_expected: int  # a "large" branch: at least this many members expected at each activity
+    perfect_min_activities: int  # at least this many such activities in the year, every one at 100 %
+    perfect_kinds: tuple[str, ...]  # whole-branch activities (all members expected)
 
 
 @dataclass(frozen=True)

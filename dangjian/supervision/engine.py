@@ -162,6 +162,35 @@ def impossible_attendance(facts: Facts, t: Thresholds) -> Iterable[Finding]:
             {"members": sorted(members), "reason": reason},
         )
 
+    yield from _perfect_attendance(facts, rule)
+
+
+def _perfect_attendance(facts: Facts, rule) -> Iterable[Finding]:
+    """A large branch whose every whole-branch activity of a year had everyone expected present."""
+    by_year: dict[tuple[int, int], list[ActivityFact]] = defaultdict(list)
+    for a in facts.activities.values():
+        if a.kind in rule.perfect_kinds and facts.turnout.get(a.id, (0, 0))[0] >= rule.perfect_min_expected:
+            by_year[a.branch_id, a.date.year].append(a)
+    for (branch, year), found in sorted(by_year.items()):
+        if len(found) < rule.perfect_min_activities:
+            continue
+        if any(facts.turnout[a.id][1] < facts.turnout[a.id][0] for a in found):
+            continue
+        found.sort(key=lambda a: (a.date, a.id))
+        smallest = min(facts.turnout[a.id][0] for a in found)
+        yield Finding(
+            SignalKind.IMPOSSIBLE_ATTENDANCE,
+            branch,
+            str(year),
+            f"impossible_attendance:perfect:{branch}:{year}",
+            f"{year}年 {len(found)} 次全体党员应参加的活动（每次应到至少 {smallest} 人）次次 100% 出席，"
+            "没有一人请假或缺席。",
+            len(found),
+            rule.perfect_min_activities,
+            tuple(a.id for a in found),
+            {"reason": "perfect"},
+        )
+
 
 def _digest(text: str) -> str:
     return hashlib.sha1(text.encode()).hexdigest()[:16]

@@ -3,7 +3,7 @@
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Min
+from django.db.models import Min, Q
 from django.utils import timezone
 
 from dangjian.meetings.models import ATTENDED, Activity, Attendance, Record, Status
@@ -56,10 +56,11 @@ class Facts:
     departed: dict[int, dt.date]  # member -> the day they left the party (出党, 死亡)
     lecture_scripts: set[int] = field(default_factory=set)  # activities with a 党课稿 record
     photos: list[Photo] = field(default_factory=list)
+    turnout: dict[int, tuple[int, int]] = field(default_factory=dict)  # activity -> (expected, present)
 
 
 def read(thresholds: Thresholds, activities=None) -> Facts:
-    """Held activities (all, or the given queryset), their presences and photos: five queries."""
+    """Held activities (all, or the given queryset), their presences, photos and turnout: five queries."""
     held = (activities if activities is not None else Activity.objects.all()).filter(status=Status.HELD)
     rows = held.values_list(
         "pk",
@@ -94,14 +95,20 @@ def read(thresholds: Thresholds, activities=None) -> Facts:
             late=late,
             recorded_at=recorded_at,
         )
-    presences = [
-        Presence(activity, member, method, entered_at, leave_state == "approved")
-        for activity, member, method, entered_at, leave_state in Attendance.objects.filter(
-            activity__in=held, status__in=ATTENDED
-        )
+    # Presences, and per activity the members expected and how many of them were present: one query.
+    presences = []
+    turnout: dict[int, tuple[int, int]] = {}
+    for activity, member, method, entered_at, leave_state, status, expected in (
+        Attendance.objects.filter(Q(status__in=ATTENDED) | Q(expected=True), activity__in=held)
         .order_by()
-        .values_list("activity_id", "member_id", "method", "entered_at", "leave_state")
-    ]
+        .values_list("activity_id", "member_id", "method", "entered_at", "leave_state", "status", "expected")
+    ):
+        attended = status in ATTENDED
+        if attended:
+            presences.append(Presence(activity, member, method, entered_at, leave_state == "approved"))
+        if expected:
+            was = turnout.get(activity, (0, 0))
+            turnout[activity] = (was[0] + 1, was[1] + attended)
     # The day a member left: the first history row with a departed status (one grouped query).
     departed = {
         member: timezone.localdate(when)
@@ -123,4 +130,4 @@ def read(thresholds: Thresholds, activities=None) -> Facts:
         .order_by()
         .values_list("record_id", "record__activity_id", "phash")
     ]
-    return Facts(found, presences, departed, scripts, photos)
+    return Facts(found, presences, departed, scripts, photos, turnout)

@@ -29,7 +29,9 @@ def populate(ctx) -> None:
     )
     # from the queue: one copied-minutes case sent back (its branch has no demo login), one still open
     if signalled:
-        review = reviewing.start(signalled[0].activity, office, office_access, "；".join(signalled[0].reasons))
+        review = reviewing.start(
+            signalled[0].activity, office, office_access, "；".join(signalled[0].reasons)
+        )
         reviewing.decide(review, office, office_access, False, COPIED)
     for p in signalled[1:2]:
         reviewing.start(p.activity, office, office_access, "；".join(p.reasons))

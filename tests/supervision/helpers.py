@@ -43,8 +43,15 @@ def act(
     )
 
 
-def facts(*activities, presences=(), departed=None, scripts=()) -> Facts:
-    return Facts({a.id: a for a in activities}, list(presences), dict(departed or {}), set(scripts))
+def facts(*activities, presences=(), departed=None, scripts=(), turnout=None) -> Facts:
+    return Facts(
+        {a.id: a for a in activities},
+        list(presences),
+        dict(departed or {}),
+        set(scripts),
+        [],
+        dict(turnout or {}),
+    )
 
 
 def present(activity, member, method="secretary", entered_at=None, on_leave=False) -> Presence:
