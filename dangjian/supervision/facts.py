@@ -1,7 +1,8 @@
 """The facts the signals are computed from, read in a fixed number of queries whatever the town's size."""
 
 import datetime as dt
-from dataclasses import dataclass, field
+from collections import defaultdict
+from dataclasses import dataclass, field, replace
 
 from django.db.models import Min, Q
 from django.utils import timezone
@@ -14,6 +15,7 @@ from dangjian.orgs.choices import OrgKind
 from .config import Thresholds
 from .models import PhotoHash
 from .text import plain
+from .uploaded import MINUTES_KIND
 
 
 @dataclass(frozen=True)
@@ -118,11 +120,26 @@ def read(thresholds: Thresholds, activities=None) -> Facts:
         .order_by()
     }
     thin = thresholds.thin_content
-    scripts = set(
-        Record.objects.filter(
-            activity__in=held, activity__kind=thin.lecture_kind, kind=thin.lecture_script
-        ).values_list("activity_id", flat=True)
-    )
+    # The 党课稿 records, and the text of minutes uploaded as .docx/.pdf (joined to the typed minutes, so a
+    # copy kept as a file is compared too): one query.
+    scripts: set[int] = set()
+    files: dict[int, list[str]] = defaultdict(list)
+    for activity, kind, text in (
+        Record.objects.filter(activity__in=held)
+        .filter(
+            Q(kind=thin.lecture_script, activity__kind=thin.lecture_kind)
+            | Q(kind=MINUTES_KIND, removed_at__isnull=True, extracted__isnull=False)
+        )
+        .order_by("pk")
+        .values_list("activity_id", "kind", "extracted__text")
+    ):
+        if kind == thin.lecture_script:
+            scripts.add(activity)
+        elif text and text.strip():
+            files[activity].append(" ".join(text.split()))
+    for activity, texts in files.items():
+        if activity in found:
+            found[activity] = replace(found[activity], text=" ".join([found[activity].text, *texts]).strip())
     photos = [
         Photo(record, activity, int(value, 16))
         for record, activity, value in PhotoHash.objects.filter(record__activity__in=held)

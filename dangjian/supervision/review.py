@@ -122,3 +122,22 @@ class ReviewStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.review_id} {self.get_action_display()}"
+
+
+class RecordText(models.Model):
+    """The text of an uploaded minutes file (.docx or .pdf), extracted once, so that minutes kept as a file
+    are compared for copying like minutes typed in (see `uploaded.py`)."""
+
+    record = models.OneToOneField(
+        "meetings.Record", verbose_name="会议记录文件", on_delete=models.CASCADE, related_name="extracted"
+    )
+    text = models.TextField(
+        "提取的文字", blank=True, editable=False, help_text="空：不是 .docx/.pdf，或无法读取"
+    )
+    extracted_at = models.DateTimeField("提取时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "会议记录文件文字"
+
+    def __str__(self) -> str:
+        return f"{self.record_id}: {len(self.text)} 字"

@@ -15,7 +15,7 @@ from dangjian.core.validators import control_problem
 from dangjian.meetings.models import Activity, Attendance, Record
 from dangjian.members.models import Member
 
-from . import config, engine, facts, photos
+from . import config, engine, facts, photos, uploaded
 from .choices import SignalKind
 from .models import Signal
 from .text import plain, shared_parts
@@ -37,6 +37,7 @@ def compute(now: dt.datetime | None = None) -> Computed:
     now = now or timezone.now()
     thresholds = config.current()
     photos.hash_missing()
+    uploaded.extract_missing()
     found = {f.fingerprint: f for f in engine.findings(facts.read(thresholds), thresholds)}
     with transaction.atomic():
         known = {s.fingerprint: s for s in Signal.objects.select_for_update()}
@@ -148,7 +149,15 @@ def evidence(signal: Signal) -> list[Evidence]:
     """The signal's activities side by side (oldest first), with the shared parts of copied minutes marked
     and the names of the members concerned."""
     activities = list(signal.activities.select_related("org").order_by("date", "pk"))
-    texts = [plain(a.minutes) for a in activities]
+    files = defaultdict(list)
+    for activity_id, text in (
+        Record.objects.kept()
+        .filter(activity__in=activities, kind=uploaded.MINUTES_KIND, extracted__isnull=False)
+        .order_by("pk")
+        .values_list("activity_id", "extracted__text")
+    ):
+        files[activity_id].append(" ".join(text.split()))
+    texts = [" ".join([plain(a.minutes), *files[a.pk]]).strip() for a in activities]
     runs: list[list[tuple[str, bool]]] = [[(t, False)] if t else [] for t in texts]
     if signal.kind == SignalKind.COPIED_MINUTES and len(activities) == 2:
         runs[0], runs[1] = shared_parts(texts[0], texts[1])
