@@ -64,7 +64,10 @@ def test_a_copy_uploaded_as_a_file_is_found(world, make, name):
 def test_a_different_uploaded_text_is_not_a_copy(world):
     held(world.branch_a, dt.date(2025, 3, 10), minutes=MINUTES, title="重温入党誓词")
     other = held(world.branch_b, dt.date(2025, 4, 12))
-    honest = "四月十二日下午召开支部党员大会，讨论发展对象张某的入党申请，十二名党员举手表决全部同意，会后组织委员整理材料报镇党委审批。"
+    honest = (
+        "四月十二日下午召开支部党员大会，讨论发展对象张某的入党申请，"
+        "十二名党员举手表决全部同意，会后组织委员整理材料报镇党委审批。"
+    )
     store_record(other, "minutes", SimpleUploadedFile("记录.docx", docx_bytes(honest)), None)
     services.compute()
     assert not Signal.objects.filter(kind="copied_minutes").exists()
