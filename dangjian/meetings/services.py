@@ -16,6 +16,7 @@ from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
 from django.db.models import Q
+from django.dispatch import Signal
 from django.utils import timezone
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -706,11 +707,30 @@ def reencode(data: bytes, extension: str) -> bytes:
     return out.getvalue()
 
 
+EXIF_IFD, EXIF_TAKEN, EXIF_DATETIME = 0x8769, 36867, 306  # Exif sub-IFD, DateTimeOriginal, DateTime
+
+# Sent after a photo is stored, with the day the camera says it was taken (EXIF, read before the image is
+# re-encoded without it) or None; supervision keeps it to compare with the activity's date.
+photo_stored = Signal()
+
+
+def exif_taken_on(data: bytes) -> dt.date | None:
+    """The day an image's EXIF says it was taken (DateTimeOriginal, else DateTime), or None."""
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            exif = image.getexif()
+            raw = exif.get_ifd(EXIF_IFD).get(EXIF_TAKEN) or exif.get(EXIF_DATETIME)
+        return dt.datetime.strptime(str(raw).strip("\x00 ")[:10], "%Y:%m:%d").date() if raw else None
+    except (OSError, ValueError, UnidentifiedImageError, Image.DecompressionBombError):
+        return None
+
+
 @transaction.atomic
 def store_record(activity: Activity, kind_code: str, upload, user) -> Record:
     if upload.size > policy.UPLOAD_MAX_BYTES:
         raise UploadRefused(f"文件超过 {policy.UPLOAD_MAX_BYTES // (1024 * 1024)} MB，请压缩后再上传。")
-    content, extension, mime = check_upload(upload.read(), kind_code)
+    data = upload.read()
+    content, extension, mime = check_upload(data, kind_code)
     record = Record(
         activity=activity,
         kind=kind_code,
@@ -721,6 +741,8 @@ def store_record(activity: Activity, kind_code: str, upload, user) -> Record:
     )
     record.file.save(f"{kind_code}.{extension}", ContentFile(content), save=False)
     record.save()
+    if extension in IMAGE_TYPES:
+        photo_stored.send(Record, record=record, taken_on=exif_taken_on(data))
     return record
 
 

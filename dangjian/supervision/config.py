@@ -54,6 +54,7 @@ class ThinContent:
 @dataclass(frozen=True)
 class ReusedPhotos:
     max_distance: int  # bits of the 64-bit perceptual hash
+    exif_max_days: int  # days between the photo's EXIF date and the activity's date
 
 
 @dataclass(frozen=True)

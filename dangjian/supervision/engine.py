@@ -333,6 +333,26 @@ def reused_photos(facts: Facts, t: Thresholds) -> Iterable[Finding]:
             {"records": [first_record, record_id]},
         )
 
+    # A photo whose camera date is far from the activity's: probably another event's photo.
+    days = t.reused_photos.exif_max_days
+    for p in facts.taken:
+        a = acts.get(p.activity_id)
+        if a is None or abs((p.taken_on - a.date).days) <= days:
+            continue
+        gap = abs((p.taken_on - a.date).days)
+        yield Finding(
+            SignalKind.REUSED_PHOTOS,
+            a.branch_id,
+            str(a.date.year),
+            f"reused_photos:exif:{p.record_id}",
+            f"{a.date:%Y-%m-%d}“{a.title}”的照片拍摄于 {p.taken_on:%Y-%m-%d}（照片自带的拍摄日期），"
+            f"与活动日期相差 {gap} 天。",
+            gap,
+            days,
+            (a.id,),
+            {"records": [p.record_id], "reason": "exif_date"},
+        )
+
 
 DETECTORS: dict[str, Callable[[Facts, Thresholds], Iterable[Finding]]] = {
     SignalKind.COPIED_MINUTES: copied_minutes,

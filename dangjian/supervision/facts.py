@@ -13,7 +13,6 @@ from dangjian.members.models import Member
 from dangjian.orgs.choices import OrgKind
 
 from .config import Thresholds
-from .models import PhotoHash
 from .text import plain
 from .uploaded import MINUTES_KIND
 
@@ -51,6 +50,13 @@ class Photo:
     phash: int  # 64-bit perceptual hash
 
 
+@dataclass(frozen=True)
+class PhotoDay:
+    record_id: int
+    activity_id: int
+    taken_on: dt.date  # from the photo's EXIF, read at upload
+
+
 @dataclass
 class Facts:
     activities: dict[int, ActivityFact]
@@ -59,6 +65,7 @@ class Facts:
     lecture_scripts: set[int] = field(default_factory=set)  # activities with a 党课稿 record
     photos: list[Photo] = field(default_factory=list)
     turnout: dict[int, tuple[int, int]] = field(default_factory=dict)  # activity -> (expected, present)
+    taken: list[PhotoDay] = field(default_factory=list)
 
 
 def read(thresholds: Thresholds, activities=None) -> Facts:
@@ -140,11 +147,16 @@ def read(thresholds: Thresholds, activities=None) -> Facts:
     for activity, texts in files.items():
         if activity in found:
             found[activity] = replace(found[activity], text=" ".join([found[activity].text, *texts]).strip())
-    photos = [
-        Photo(record, activity, int(value, 16))
-        for record, activity, value in PhotoHash.objects.filter(record__activity__in=held)
-        .exclude(phash="")
+    # Photos: their perceptual hash (computed after upload) and the day their EXIF gave (read at upload).
+    photos, taken = [], []
+    for record, activity, value, day in (
+        Record.objects.filter(activity__in=held)
+        .filter(Q(photo_hash__isnull=False) | Q(taken__isnull=False))
         .order_by()
-        .values_list("record_id", "record__activity_id", "phash")
-    ]
-    return Facts(found, presences, departed, scripts, photos, turnout)
+        .values_list("pk", "activity_id", "photo_hash__phash", "taken__taken_on")
+    ):
+        if value:
+            photos.append(Photo(record, activity, int(value, 16)))
+        if day:
+            taken.append(PhotoDay(record, activity, day))
+    return Facts(found, presences, departed, scripts, photos, turnout, taken)

@@ -86,4 +86,4 @@ class Signal(models.Model):
         return PRIORITY.get(self.kind, len(PRIORITY))
 
 
-from .review import MinutesVersion, RecordText, Review, ReviewStep  # noqa: E402, F401  record review (会议记录审阅)
+from .review import MinutesVersion, PhotoTaken, RecordText, Review, ReviewStep  # noqa: E402, F401  record review (会议记录审阅)

@@ -40,3 +40,17 @@ def hash_missing() -> int:
         fresh.append(PhotoHash(record=record, phash=value))
     PhotoHash.objects.bulk_create(fresh, batch_size=1000, ignore_conflicts=True)
     return len(fresh)
+
+
+def keep_taken_day(sender, record, taken_on, **kwargs) -> None:
+    """Receiver of `meetings.services.photo_stored`: keep the EXIF day of a photo that has one."""
+    if taken_on is not None:
+        from .models import PhotoTaken
+
+        PhotoTaken.objects.update_or_create(record=record, defaults={"taken_on": taken_on})
+
+
+def connect() -> None:
+    from dangjian.meetings.services import photo_stored
+
+    photo_stored.connect(keep_taken_day, dispatch_uid="supervision-photo-taken")

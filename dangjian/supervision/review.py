@@ -141,3 +141,18 @@ class RecordText(models.Model):
 
     def __str__(self) -> str:
         return f"{self.record_id}: {len(self.text)} 字"
+
+
+class PhotoTaken(models.Model):
+    """The day the camera recorded for an uploaded photo (EXIF, read at upload before it is stripped)."""
+
+    record = models.OneToOneField(
+        "meetings.Record", verbose_name="照片", on_delete=models.CASCADE, related_name="taken"
+    )
+    taken_on = models.DateField("拍摄日期（EXIF）")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "照片拍摄日期"
+
+    def __str__(self) -> str:
+        return f"{self.record_id}: {self.taken_on}"
