@@ -84,3 +84,16 @@ class Signal(models.Model):
     @property
     def priority(self) -> int:
         return PRIORITY.get(self.kind, len(PRIORITY))
+
+
+from .rounds.models import (  # noqa: E402,F401  (the 督查 rounds' models, in their own module)
+    Assignment,
+    Attachment,
+    ChecklistItem,
+    Finding,
+    Rectification,
+    Round,
+    SampledBranch,
+    Step,
+    Visit,
+)
