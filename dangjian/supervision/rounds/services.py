@@ -557,3 +557,25 @@ def summary(round_: Round, today: dt.date | None = None) -> Summary:
         overdue,
         findings,
     )
+
+
+# ---- home page ----
+
+
+def supervision_todo(access: Access, run: tuple[str, ...]) -> list[Rectification]:
+    """The 督查整改 of the branches a secretary runs, not yet accepted, soonest due first (one query)."""
+    return list(
+        Rectification.objects.filter(access.org_q("finding__org__", paths=run))
+        .exclude(status=RectStatus.ACCEPTED)
+        .select_related("finding__org", "finding__item")
+        .order_by("deadline", "pk")
+    )
+
+
+def inspections_of(member_id: int) -> list[Assignment]:
+    """The branches a member inspects in rounds still open (one query)."""
+    return list(
+        Assignment.objects.filter(inspector__member_id=member_id, round__status=RoundStatus.OPEN)
+        .select_related("round", "org")
+        .order_by("round_id", "org__code")
+    )
