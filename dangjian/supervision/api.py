@@ -133,3 +133,6 @@ def dismiss_signal(request, signal_id: DbId, payload: DismissIn):
     except ValidationError as exc:
         raise HttpError(400, exc.messages[0]) from exc
     return _detail(signal)
+
+
+router.add_router("", "dangjian.supervision.rounds.api.router")  # /rounds…, /rectifications…
