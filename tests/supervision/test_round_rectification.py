@@ -158,3 +158,15 @@ def test_overdue_reminder_goes_through_the_outbox_once(world):
     assert services.remind(after) == 0  # once
     act(world, rect, StepAction.ANSWER, "organiser_b")
     assert services.remind(after + dt.timedelta(days=7)) == 0  # answered: no longer the branch's to do
+
+
+def test_the_daily_command_reminds(world):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    rect = nonconforming(world)
+    out = StringIO()
+    call_command("supervision-remind", "--as-of", f"{rect.deadline:%Y-%m-%d}", stdout=out)
+    assert "新写入投递 2 条" in out.getvalue()  # 书记 and 组织委员, in-app: due today
+    assert Delivery.objects.filter(title__startswith="督查整改将于").count() == 2
