@@ -139,3 +139,6 @@ def populate(ctx) -> None:
     bunch_at_month_end(cases["bunching"], ctx.today)
     overlap(cases["impossible_attendance"])
     compute()
+    from .rounds import demo as rounds_demo
+
+    rounds_demo.populate(ctx)  # a finished 督查 round, sampled from the signals just computed
