@@ -1,7 +1,6 @@
 """An inspector (a member appointed for the round) on a 375 px phone opens their branch from the home page,
 records a 不符合 finding with a photo, and sees the 整改 it created."""
 
-
 import pytest
 from django.test import Client
 from PIL import Image
