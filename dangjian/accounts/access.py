@@ -177,6 +177,36 @@ class Access:
             set(self.review_paths) | set(self.manage) | set(self.view if self.is_oversight else ())
         )
 
+    @cached_property
+    def inspecting(self) -> frozenset[tuple[int, int]]:
+        """(round id, branch id) this member inspects as 督查人员 in rounds still open: the role lasts for
+        the round only (issue 11). The office inspects through its own rights."""
+        if not self.member_id:
+            return frozenset()
+        from dangjian.supervision.models import Assignment
+
+        rows = Assignment.objects.filter(inspector__member_id=self.member_id, round__status="open")
+        return frozenset(rows.values_list("round_id", "org_id"))
+
+    def can_run_round(self, round_) -> bool:
+        """Create, sample, staff and close a 督查 round: the town office."""
+        return self.is_office and self.can_manage_org(round_.org)
+
+    def can_read_round(self, round_) -> bool:
+        return (self.is_office or self.is_oversight) and self.can_view_org(round_.org)
+
+    def can_inspect(self, round_, org) -> bool:
+        """Record visits and findings at a branch: the office, or its inspector while the round is open."""
+        return self.can_run_round(round_) or (round_.is_open and (round_.pk, org.pk) in self.inspecting)
+
+    def can_answer_rectification(self, org) -> bool:
+        """The branch answers its 整改 (its 书记/副书记/组织委员, or the 党总支's), not the office for it."""
+        return not self.is_office and self.can_manage_org(org)
+
+    def can_decide_rectification(self, round_, org) -> bool:
+        """Accept or return a 整改 answer: the office, or the branch's inspector while the round is open."""
+        return self.can_inspect(round_, org)
+
     def can_see_sensitive(self, member) -> bool:
         """Full ID and phone numbers: for the member themself and whoever runs their organisation."""
         return member.pk == self.member_id or self.can_manage_member(member)

@@ -38,6 +38,7 @@ from dangjian.meetings.models import (
 from dangjian.orgs.choices import OrgKind
 from dangjian.orgs.models import Organisation
 from dangjian.supervision import reviewing
+from dangjian.supervision.rounds.services import inspections_of, supervision_todo
 
 # How far ahead a member's coming activities are listed, and a branch's "this week".
 MEMBER_DAYS_AHEAD = 30
@@ -301,6 +302,7 @@ def branch_home(access, as_of: dt.date, kinds: dict, leaves: list) -> dict:
             .select_related("activity__org", "owner")
             .order_by("due_on", "id")
         )
+        context["supervision_rects"] = supervision_todo(access, run)
     return context
 
 
@@ -445,4 +447,5 @@ def home_context(access, own_org_id: int | None = None, now: dt.datetime | None 
     context["summary"] = summary_home(access, as_of, wide, kinds)
     if access.member_id:
         context["mine"] = member_home(access.member_id, now, rows)
+        context["inspections"] = inspections_of(access.member_id)
     return context

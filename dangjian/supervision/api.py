@@ -138,3 +138,4 @@ def dismiss_signal(request, signal_id: DbId, payload: DismissIn):
 from .review_api import router as review_router  # noqa: E402  会议记录审阅
 
 router.add_router("/reviews", review_router)
+router.add_router("", "dangjian.supervision.rounds.api.router")  # /rounds…, /rectifications…

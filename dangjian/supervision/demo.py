@@ -141,3 +141,6 @@ def populate(ctx) -> None:
     overlap(cases["impossible_attendance"])
     compute()
     review_demo.populate(ctx)
+    from .rounds import demo as rounds_demo
+
+    rounds_demo.populate(ctx)  # a finished 督查 round, sampled from the signals just computed

@@ -87,3 +87,14 @@ class Signal(models.Model):
 
 
 from .review import MinutesVersion, PhotoTaken, RecordText, Review, ReviewStep  # noqa: E402, F401  record review (会议记录审阅)
+from .rounds.models import (  # noqa: E402,F401  (the 督查 rounds' models, in their own module)
+    Assignment,
+    Attachment,
+    ChecklistItem,
+    Finding,
+    Rectification,
+    Round,
+    SampledBranch,
+    Step,
+    Visit,
+)

@@ -21,6 +21,7 @@ from dangjian.evaluations import documents
 from dangjian.evaluations.models import Campaign, Decision, Disposal, SelfEvaluation
 from dangjian.members.models import Member
 from dangjian.orgs.models import Organisation
+from dangjian.supervision.models import Round
 from dangjian.talks.models import Talk
 
 pytestmark = pytest.mark.django_db
@@ -39,6 +40,7 @@ XLSX = {
     "unqualified": ("/evaluations/unqualified/?format=xlsx", "office", "不合格党员及处置情况", FORMULA_NAME),
     "excellent_doc": ("{campaign}excellent.xlsx", "secretary_a", "优秀党员名单", "甲1"),
     "unqualified_doc": ("{campaign}unqualified.xlsx", "secretary_a", "不合格党员名单及处置措施", LONG),
+    "supervision": ("/supervision/rounds/{round}/findings.xlsx", "office", "督查发现", FORMULA_NAME),
 }
 # The modules that write .xlsx exports; a new one must be added to XLSX above.
 WRITERS = {
@@ -49,6 +51,7 @@ WRITERS = {
     "discipline/views.py",
     "evaluations/views.py",
     "evaluations/documents.py",
+    "supervision/rounds/documents.py",
 }
 
 
@@ -81,12 +84,18 @@ def hostile(world):
     }
     Disposal.objects.create(decision=decided["unqualified"], measure="correct", deadline=day, notes=LONG)
     Campaign.objects.filter(pk=campaign.pk).update(status=Campaign.Status.DECIDED)
+    from tests.supervision.rounds_helpers import find
+
+    for rule, notes in (("theme_day", FORMULA_NAME), ("party_lecture", "照片\x13重复\x0b" + LONG)):
+        finding = find(world, rule, "nonconforming")
+        type(finding).objects.filter(pk=finding.pk).update(notes=notes)
     return f"/evaluations/{campaign.pk}/export/"
 
 
 def _get(client_for, hostile, name):
     url, role, _, _ = XLSX[name]
-    response = client_for(role).get(url.format(campaign=hostile))
+    rounds = Round.objects.values_list("pk", flat=True)
+    response = client_for(role).get(url.format(campaign=hostile, round=rounds.last()))
     assert response.status_code == 200, (name, response.status_code)
     assert response["Content-Type"] == xlsx.XLSX_TYPE
     return response.content

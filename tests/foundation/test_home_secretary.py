@@ -130,5 +130,5 @@ def test_home_takes_a_fixed_number_of_queries(role, world, client_for, today, dj
     )
     appoint(world.members_b[4], world.branch_b, PositionTitle.INSTRUCTOR)  # guides two branches now
     client = client_for(role)
-    with django_assert_max_num_queries(21):  # 21st: the records sent back for correction (会议记录审阅)
+    with django_assert_max_num_queries(20):
         assert client.get("/").status_code == 200

@@ -39,6 +39,11 @@ NOT_FREE_TEXT = {
     "supervision.Signal.fingerprint": "written by the signals engine",
     "supervision.Signal.period": "written by the signals engine",
     "supervision.Signal.summary": "written by the signals engine",
+    "supervision.Round.settings_version": "the version of the rounds data file",
+    "supervision.ChecklistItem.rule": "a code from the rule file, checked against it",
+    "supervision.ChecklistItem.records": "the record names of the rule file",
+    "supervision.ChecklistItem.leaders": "the position titles of the rule file",
+    "supervision.Attachment.content_type": "set by the upload check from the file's content",
 }
 # The notifications app stores what the platform writes itself (titles, bodies, links, errors) and
 # channels the administrator configures in the admin site.

@@ -2,8 +2,8 @@
 
 Every `--interval` seconds it runs the task queue (django_tasks_db) until empty and sends the
 outbox's due deliveries (retries included); once a day, at the first iteration after the
-configured time (setting WORKER_REMIND_AT, "07:30" by default, local time), it runs `remind`
-and `signals`.
+configured time (setting WORKER_REMIND_AT, "07:30" by default, local time), it runs `remind`,
+`signals` and `supervision-remind`.
 `remind` writes each reminder once, so a restart on the same day does no harm.
 """
 
@@ -83,6 +83,7 @@ class Command(BaseCommand):
         if reminded_on != now.date() and now.time() >= at:
             call_command("remind", stdout=self.stdout)
             call_command("signals", stdout=self.stdout)  # the nightly recomputation of the risk signals
+            call_command("supervision-remind", stdout=self.stdout)  # 督查整改 due soon or overdue
             reminded_on = now.date()
         if isinstance(task_backends[DEFAULT_TASK_BACKEND_ALIAS], DatabaseBackend):
             self.queue.run()  # until the queue is empty (batch mode)
