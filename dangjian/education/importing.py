@@ -101,6 +101,13 @@ def import_trainings(file, org, user) -> int:
         form = FORMS.get(found.get("形式", ""), "")
         if found.get("形式") and not form:
             row_problems.append(Problem(number, "形式", "应为集中学习、线上或外出培训"))
+        if "日期" in found and "学时" in found:  # the rules of an entered training, named for this row too
+            issues = services.training_problems(
+                org, form or TrainingForm.STUDY, found["学时"], found["日期"], ids
+            )
+            row_problems += [
+                Problem(number, "", i) for i in issues if i not in {p.message for p in row_problems}
+            ]
         if not row_problems:
             data = {
                 "held_on": found["日期"],
@@ -109,8 +116,6 @@ def import_trainings(file, org, user) -> int:
                 "hours": found["学时"],
                 "organiser": found["组织单位"],
             }
-            issues = services.training_problems(org, form, data["hours"], data["held_on"], ids)
-            row_problems += [Problem(number, "", issue) for issue in issues]
             ready.append((data, sorted(set(ids))))
         problems += row_problems
     if not problems and not ready:

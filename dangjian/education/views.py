@@ -180,7 +180,7 @@ def member_record(request, pk):
     record = services.member_record(member, year)
     if request.GET.get("format") == "xlsx":
         content = xlsx.workbook_bytes(
-            f"{member.name} {year}年组织生活记录",
+            f"组织生活记录：{member.name}（{year}年）",
             services.RECORD_HEADERS,
             services.record_rows(member, record),
             org=member.org.name,

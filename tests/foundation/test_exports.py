@@ -39,6 +39,7 @@ XLSX = {
     "unqualified": ("/evaluations/unqualified/?format=xlsx", "office", "不合格党员及处置情况", FORMULA_NAME),
     "excellent_doc": ("{campaign}excellent.xlsx", "secretary_a", "优秀党员名单", "甲1"),
     "unqualified_doc": ("{campaign}unqualified.xlsx", "secretary_a", "不合格党员名单及处置措施", LONG),
+    "member_record": ("/education/member/{member}/record/?format=xlsx", "secretary_a", "组织生活记录", "=1+1"),
 }
 # The modules that write .xlsx exports; a new one must be added to XLSX above.
 WRITERS = {
@@ -49,6 +50,7 @@ WRITERS = {
     "discipline/views.py",
     "evaluations/views.py",
     "evaluations/documents.py",
+    "education/views.py",
 }
 
 
@@ -86,7 +88,8 @@ def hostile(world):
 
 def _get(client_for, hostile, name):
     url, role, _, _ = XLSX[name]
-    response = client_for(role).get(url.format(campaign=hostile))
+    member = Member.objects.get(name=FORMULA_NAME).pk
+    response = client_for(role).get(url.format(campaign=hostile, member=member))
     assert response.status_code == 200, (name, response.status_code)
     assert response["Content-Type"] == xlsx.XLSX_TYPE
     return response.content
