@@ -60,3 +60,30 @@ def test_from_the_register(world, held):
         held(world.branch_a, month + dt.timedelta(days=4), present=a[:7], absent=[a[7]])
     found = services.inactive_flags(services.branch_members(world.branch_a), today)
     assert [f.name for f in found] == ["甲7"]
+
+
+@pytest.mark.django_db
+def test_the_flag_reaches_the_secretary_home_and_outbox_never_removes(world, held, client_for):
+    from dangjian.education.reminders import remind_inactive
+    from dangjian.members.models import Member
+    from dangjian.notifications.models import Delivery
+
+    a = world.members_a
+    today = dt.date.today()
+    for back in range(1, 7):
+        held(
+            world.branch_a,
+            inactivity.month_start(today, back) + dt.timedelta(days=4),
+            present=a[:7],
+            absent=[a[7]],
+        )
+    page = client_for("secretary_a").get("/").content.decode()
+    assert 'id="home-inactive"' in page and "甲7" in page
+    assert 'id="home-inactive"' not in client_for("organiser_b").get("/").content.decode()
+    assert remind_inactive(today) >= 2  # the 书记 and the 组织委员
+    assert remind_inactive(today) == 0  # once a month
+    to = set(
+        Delivery.objects.filter(key__startswith="education:inactive:").values_list("recipient_id", flat=True)
+    )
+    assert to == {a[0].pk, a[1].pk}
+    assert Member.objects.get(pk=a[7].pk).status == "normal"

@@ -39,7 +39,7 @@ XLSX = {
     "unqualified": ("/evaluations/unqualified/?format=xlsx", "office", "不合格党员及处置情况", FORMULA_NAME),
     "excellent_doc": ("{campaign}excellent.xlsx", "secretary_a", "优秀党员名单", "甲1"),
     "unqualified_doc": ("{campaign}unqualified.xlsx", "secretary_a", "不合格党员名单及处置措施", LONG),
-    "member_record": ("/education/member/{member}/record/?format=xlsx", "secretary_a", "组织生活记录", "=1+1"),
+    "member_record": ("/education/member/{member}/record/?format=xlsx", "office", "组织生活记录", "=1+1"),
 }
 # The modules that write .xlsx exports; a new one must be added to XLSX above.
 WRITERS = {
