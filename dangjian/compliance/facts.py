@@ -18,7 +18,7 @@ members present. Every activity says whether anyone was recorded present (出席
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.db.models import (
     BooleanField,
@@ -61,8 +61,8 @@ EVALUATION = "member_evaluation"
 EVALUATED_KINDS: frozenset[str] = frozenset({EVALUATION})
 # The record a talk recorded as 组织生活会前谈话 stands for.
 TALK_RECORDS = "talk_records"
-# Items without a frequency that another app checks: rule code -> a function (root, year, as_of) giving each
-# branch's yearly verdict by org id, shown instead of "not checked".
+# Items without a frequency that another app checks: rule code -> a function (root, year, as_of) giving, for
+# a branch's org id, the fields that replace its "not checked" verdict (status, reasons …).
 YEARLY_CHECKS = {"member_education": "dangjian.education.verdicts.yearly_verdicts"}
 
 
@@ -476,4 +476,5 @@ def iter_verdicts(root: Root, year: int, as_of: dt.date, *, keep=None, book=None
         evaluated_kinds=EVALUATED_KINDS,
         **options,
     ):
-        yield checked.get(v.rule, {}).get(v.org_id, v)
+        check = checked.get(v.rule)
+        yield replace(v, **check(v.org_id)) if check else v

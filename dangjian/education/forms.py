@@ -1,5 +1,6 @@
 from django import forms
 
+from dangjian.core.validators import multi_line
 from dangjian.members.models import Member
 
 from .models import ENTERED_FORMS, StudyNote, Training
@@ -42,14 +43,9 @@ class NoteForm(forms.ModelForm):
 
 
 class CommentForm(forms.Form):
-    comment = forms.CharField(label="书记评语", widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
-
-    def clean_comment(self):
-        from dangjian.core.validators import multi_line
-
-        value = self.cleaned_data["comment"].strip()
-        multi_line(value)
-        return value
+    comment = forms.CharField(
+        label="书记评语", widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, validators=[multi_line]
+    )
 
 
 class ImportForm(forms.Form):

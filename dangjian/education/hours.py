@@ -53,10 +53,13 @@ class Completion:
     name: str
     target: Target
     lines: list[HourLine] = field(default_factory=list)
+    org_id: int | None = None
+    entered: Decimal = ZERO  # 学时 of trainings entered, when read as a sum rather than as lines
+    notes: int = 0  # 学习心得 of the year, where asked for
 
     @property
     def hours(self) -> Decimal:
-        return sum((line.hours for line in self.lines), ZERO)
+        return sum((line.hours for line in self.lines), self.entered)
 
     @property
     def derived_hours(self) -> Decimal:

@@ -88,7 +88,7 @@ class StudyNote(models.Model):
     body = models.TextField("内容", blank=True, max_length=10000, validators=[multi_line])
     file = models.FileField("附件", upload_to=note_path, blank=True, max_length=255)
     original_name = models.CharField("原文件名", max_length=200, blank=True, validators=[single_line])
-    content_type = models.CharField(max_length=100, blank=True)
+    content_type = models.CharField(max_length=100, blank=True, editable=False)  # read from the content
     written_on = models.DateField("日期", default=timezone.localdate)
     comment = models.TextField("书记评语", blank=True, max_length=2000, validators=[multi_line])
     commented_by = models.ForeignKey(

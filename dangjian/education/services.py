@@ -7,11 +7,11 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery, Sum
 from django.urls import reverse
 from django.utils import timezone
 
-from dangjian.meetings.models import ATTENDED, Attendance, AttendanceStatus, LeaveState, MakeUpTask, Status
+from dangjian.meetings.models import ATTENDED, Attendance, AttendanceStatus, LeaveState, Status
 from dangjian.members.choices import ACTIVE_STATUSES
 from dangjian.members.models import Member
 from dangjian.orgs.choices import COMMITTEE_TITLES, OrgKind
@@ -95,27 +95,49 @@ def entered_lines(members: QuerySet, start: dt.date, end: dt.date) -> dict[int, 
     return out
 
 
-def leader_ids(members: QuerySet, on: dt.date) -> set[int]:
-    """Members holding a committee post (书记, 副书记, 委员 …) of a branch, 党总支 or the town on `on`."""
-    return set(
-        Position.objects.current(on)
-        .filter(member__in=members.values("pk"), title__in=COMMITTEE_TITLES, org__kind__in=LEADER_ORG_KINDS)
-        .values_list("member_id", flat=True)
-    )
+def completions(
+    members: QuerySet, year: int, as_of: dt.date | None = None, with_notes: bool = False, lines: bool = True
+) -> list[Completion]:
+    """Each member's 学时 of `year` (up to `as_of`) against their target: three queries whatever the count.
 
-
-def completions(members: QuerySet, year: int, as_of: dt.date | None = None) -> list[Completion]:
-    """Each member's 学时 of `year` (up to `as_of`) against their target: four queries whatever the count."""
+    The higher target is for those holding a committee post (书记, 副书记, 委员 …) of a branch, 党总支 or the
+    town at the end of the period; `with_notes` also counts each member's 学习心得 of the year. Without
+    `lines`, trainings entered are read as each member's sum (two queries: what a verdict needs)."""
     start, end = year_bounds(year, as_of)
     book = policy.current()
-    people = list(members.order_by("name_pinyin", "pk").values_list("pk", "name"))
+    posts = Position.objects.current(end).filter(
+        member=OuterRef("pk"), title__in=COMMITTEE_TITLES, org__kind__in=LEADER_ORG_KINDS
+    )
+    people = members.order_by("name_pinyin", "pk").annotate(is_leader=Exists(posts))
+    if with_notes:
+        written = StudyNote.objects.filter(member=OuterRef("pk"), written_on__year=year).order_by()
+        people = people.annotate(
+            notes=Subquery(written.values("member").annotate(n=Count("pk")).values("n")[:1])
+        )
+    if not lines:
+        attended = Training.attendees.through.objects.filter(
+            member=OuterRef("pk"), training__held_on__range=(start, end)
+        ).order_by()
+        total = attended.values("member").annotate(s=Sum("training__hours")).values("s")[:1]
+        people = people.annotate(entered=Subquery(total))
+    fields = ["pk", "name", "org_id", "is_leader"] + ([] if lines else ["entered"])
+    fields += ["notes"] if with_notes else []
     derived = derived_lines(members, start, end)
-    entered = entered_lines(members, start, end)
-    leaders = leader_ids(members, end)
+    entered = entered_lines(members, start, end) if lines else {}
     out = []
-    for pk, name in people:
-        lines = sorted(derived.get(pk, []) + entered.get(pk, []), key=lambda line: (line.date, line.topic))
-        out.append(Completion(pk, name, hours_rules.target_for(pk in leaders, book), lines))
+    for row in people.values_list(*fields):
+        got = dict(zip(fields, row, strict=True))
+        pk = got["pk"]
+        found = Completion(
+            pk,
+            got["name"],
+            hours_rules.target_for(got["is_leader"], book),
+            sorted(derived.get(pk, []) + entered.get(pk, []), key=lambda line: (line.date, line.topic)),
+            org_id=got["org_id"],
+            entered=got.get("entered") or Decimal(0),
+            notes=got.get("notes") or 0,
+        )
+        out.append(found)
     return out
 
 
@@ -124,60 +146,56 @@ def branch_members(org) -> QuerySet:
     return Member.objects.filter(org__path__startswith=org.path, status__in=ACTIVE_STATUSES)
 
 
-def note_counts(members: QuerySet, year: int) -> dict[int, int]:
-    rows = (
-        StudyNote.objects.filter(member__in=members.values("pk"), written_on__year=year)
-        .values("member_id")
-        .annotate(n=Count("pk"))
-        .values_list("member_id", "n")
-    )
-    return dict(rows)
-
-
 # ---- the six-month rule ----
-
-
-def month_facts(
-    members: QuerySet, start: dt.date, end: dt.date
-) -> dict[int, dict[dt.date, inactivity.MonthFacts]]:
-    """Per member and month: activities held they were expected at, attended, excused; 补学 done."""
-    counts: dict[int, dict[dt.date, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0, 0, 0]))
-    rows = Attendance.objects.filter(
-        member__in=members.values("pk"),
-        expected=True,
-        activity__status=Status.HELD,
-        activity__date__range=(start, end),
-    ).values_list("member_id", "activity__date", "status", "leave_state")
-    for member_id, day, status, leave in rows:
-        c = counts[member_id][day.replace(day=1)]
-        c[0] += 1
-        c[1] += status in ATTENDED
-        c[2] += status == AttendanceStatus.LEAVE and leave == LeaveState.APPROVED
-    done = MakeUpTask.objects.filter(
-        attendance__member__in=members.values("pk"), done_at__isnull=False
-    ).values_list("attendance__member_id", "done_at")
-    for member_id, at in done:
-        day = timezone.localdate(at)
-        if start <= day <= end:
-            counts[member_id][day.replace(day=1)][3] += 1
-    return {
-        m: {month: inactivity.MonthFacts(*c) for month, c in months.items()} for m, months in counts.items()
-    }
 
 
 def inactive_flags(
     members: QuerySet, as_of: dt.date, paid_months: dict[int, set[dt.date]] | None = None
 ) -> list[inactivity.Flag]:
-    """Members of `members` (active ones) meeting the six-month rule on `as_of`, with the facts.
+    """Active members of `members` meeting the six-month rule on `as_of`, with the facts: one query.
 
-    `paid_months`: dues paid by member id (months as their first day), e.g. from
-    `dangjian.dues.services.paid_months(ids, start, end)` once the dues ledger exists; None leaves the dues
-    ground out."""
+    Only members expected at something held in the window can have missed a month, so the attendance rows
+    name everyone to look at. A 补学 counts in the month it was done. `paid_months`: dues paid by member id
+    (months as their first day), e.g. from `dangjian.dues.services.paid_months(ids, start, end)` once the
+    dues ledger exists; None leaves the dues ground out (then members without any expected activity are
+    not looked at either)."""
     required = policy.current().inactivity.months
     start = inactivity.month_start(as_of, required)
-    active = members.filter(status__in=ACTIVE_STATUSES)
-    people = list(active.order_by("name_pinyin", "pk").values_list("pk", "name", "joined_on"))
-    return inactivity.flags(people, month_facts(active, start, as_of), as_of, required, paid_months)
+    rows = (
+        Attendance.objects.filter(
+            member__in=members.filter(status__in=ACTIVE_STATUSES).values("pk"),
+            expected=True,
+            activity__status=Status.HELD,
+            activity__date__range=(start, as_of),
+        )
+        .order_by("member__name_pinyin", "member_id")
+        .values_list(
+            "member_id",
+            "member__name",
+            "member__joined_on",
+            "activity__date",
+            "status",
+            "leave_state",
+            "makeup__done_at",
+        )
+    )
+    people: dict[int, tuple] = {}
+    counts: dict[int, dict[dt.date, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0, 0, 0]))
+    for member_id, name, joined, day, status, leave, done_at in rows:
+        people[member_id] = (member_id, name, joined)
+        c = counts[member_id][day.replace(day=1)]
+        c[0] += 1
+        c[1] += status in ATTENDED
+        c[2] += status == AttendanceStatus.LEAVE and leave == LeaveState.APPROVED
+        if done_at is not None:
+            counts[member_id][timezone.localdate(done_at).replace(day=1)][3] += 1
+    facts = {m: {k: inactivity.MonthFacts(*c) for k, c in months.items()} for m, months in counts.items()}
+    if paid_months is not None:
+        for pk, name, joined in members.filter(status__in=ACTIVE_STATUSES).values_list(
+            "pk", "name", "joined_on"
+        ):
+            people.setdefault(pk, (pk, name, joined))
+    return inactivity.flags(list(people.values()), facts, as_of, required, paid_months)
 
 
 # ---- a member's record of organisational life ----
@@ -368,15 +386,11 @@ def branch_overview(branches, year: int) -> list[tuple]:
     """(branch, members, met, rate, notes) for each branch: the same fixed queries whatever the count."""
     branches = list(branches.order_by("path"))
     members = Member.objects.filter(org__in=[b.pk for b in branches], status__in=ACTIVE_STATUSES)
-    org_of = dict(members.values_list("pk", "org_id"))
     rows: dict[int, list[Completion]] = defaultdict(list)
-    for c in completions(members, year):
-        rows[org_of[c.member_id]].append(c)
-    notes: dict[int, int] = defaultdict(int)
-    for member_id, n in note_counts(members, year).items():
-        notes[org_of[member_id]] += n
+    for c in completions(members, year, with_notes=True):
+        rows[c.org_id].append(c)
     out = []
     for b in branches:
         summary = hours_rules.branch_completion(rows[b.pk])
-        out.append((b, summary.members, summary.met, summary.rate, notes[b.pk]))
+        out.append((b, summary.members, summary.met, summary.rate, sum(c.notes for c in rows[b.pk])))
     return out

@@ -6,10 +6,15 @@ in the verdict (it is read more widely than the members' records): the counts, a
 """
 
 import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable
 from decimal import Decimal
 
-from dangjian.compliance.engine import IN_PROGRESS, INCOMPLETE, MET, UNMET, Verdict
+from django.db.models import Q
+
+from dangjian.compliance.engine import IN_PROGRESS, INCOMPLETE, MET, UNMET
 from dangjian.compliance.periods import Period
+from dangjian.members.choices import ACTIVE_STATUSES
 from dangjian.members.models import Member
 from dangjian.orgs.choices import OrgKind
 from dangjian.orgs.models import Organisation
@@ -47,52 +52,32 @@ def decide(
     return status, reasons, missing
 
 
-def yearly_verdicts(root, year: int, as_of: dt.date) -> dict[int, Verdict]:
-    """The 党员教育 verdict of every branch under `root` by org id: a fixed number of queries."""
+def yearly_verdicts(root, year: int, as_of: dt.date) -> Callable[[int], dict]:
+    """For the compliance facts: the fields of a branch's 党员教育 verdict by its org id, from the 学时
+    of every branch under `root` read at once (three queries)."""
     roots = [root] if isinstance(root, Organisation) else list(root)
-    if not roots:
-        return {}
-    from django.db.models import Q
-
     under = Q(pk__in=[])
     for r in roots:
-        under |= Q(path__startswith=r.path)
-    branches = list(Organisation.objects.filter(under, kind=OrgKind.BRANCH).only("pk", "code", "name"))
-    members = Member.objects.filter(org__in=[b.pk for b in branches], status__in=services.ACTIVE_STATUSES)
-    by_org: dict[int, list[Completion]] = {b.pk: [] for b in branches}
-    org_of = dict(members.values_list("pk", "org_id"))
-    for c in services.completions(members, year, as_of):
-        by_org[org_of[c.member_id]].append(c)
-    notes = services.note_counts(members, year)
-    notes_by_org: dict[int, int] = {}
-    for member_id, count in notes.items():
-        notes_by_org[org_of[member_id]] = notes_by_org.get(org_of[member_id], 0) + count
-    item = rulebook.current().items[RULE]
-    period = Period(year, 1, "year")
-    out = {}
-    for b in branches:
-        rows = by_org[b.pk]
-        status, reasons, missing = decide(rows, notes_by_org.get(b.pk, 0), year, as_of)
-        out[b.pk] = Verdict(
-            rule=RULE,
-            rule_name=item.name,
-            org=b.code,
-            org_name=b.name,
-            org_id=b.pk,
-            period=period.label,
-            period_kind=period.kind,
-            status=status,
-            required=0,  # not a count of activities: the figures are in the reasons
-            counted=0,
-            due=period.due,
-            days_remaining=period.days_remaining(as_of) if period.is_running(as_of) else 0,
-            missing_records=missing,
-            reasons=reasons,
-            shortfall=_shortfall(rows, missing),
-            source=item.source,
-            rules_version=rulebook.current().version,
-        )
-    return out
+        under |= Q(org__path__startswith=r.path)
+    members = Member.objects.filter(under, org__kind=OrgKind.BRANCH, status__in=ACTIVE_STATUSES)
+    by_org: dict[int, list[Completion]] = defaultdict(list)
+    for c in services.completions(members, year, as_of, with_notes=True, lines=False) if roots else ():
+        by_org[c.org_id].append(c)
+
+    def fields(org_id: int) -> dict:
+        rows = by_org.get(org_id, [])
+        if not rows:  # no member of its own (a 党总支, an empty branch): left as the rulebook says
+            return {}
+        status, reasons, missing = decide(rows, sum(c.notes for c in rows), year, as_of)
+        return {
+            "status": status,
+            "reasons": reasons,
+            "missing_records": missing,
+            "shortfall": _shortfall(rows, missing),
+            "days_remaining": Period(year, 1, "year").days_remaining(as_of) if as_of.year == year else 0,
+        }
+
+    return fields
 
 
 def _shortfall(rows: list[Completion], missing: list[str]) -> str:

@@ -59,10 +59,7 @@ def branch(request, code):
     access, org = _branch(request, code)
     year = year_param(request)
     members = services.branch_members(org)
-    rows = services.completions(members, year)
-    counts = services.note_counts(members, year)
-    for row in rows:
-        row.notes = counts.get(row.member_id, 0)
+    rows = services.completions(members, year, with_notes=True)
     context = {
         "org": org,
         "year": year,

@@ -88,6 +88,6 @@ def test_secretary_has_the_plans_56_hours_target(world):
 
 def test_completion_is_a_fixed_number_of_queries(world, held, django_assert_max_num_queries):
     held(world.branch_a, DAY, present=world.members_a)
-    with django_assert_max_num_queries(4):
+    with django_assert_max_num_queries(3):
         rows = services.completions(services.branch_members(world.branch_a), YEAR)
     assert len(rows) == 9 and all(r.hours == 2 for r in rows)
