@@ -1,6 +1,5 @@
 """On a phone (375 px wide) a member writes a 学习心得 with a photo of a handwritten page; it is counted."""
 
-
 import pytest
 from django.test import Client
 from PIL import Image
