@@ -207,6 +207,17 @@ class Access:
         """Accept or return a 整改 answer: the office, or the branch's inspector while the round is open."""
         return self.can_inspect(round_, org)
 
+    def education_paths(self) -> tuple[str, ...]:
+        """Whose 党员教育 (学时, 学习心得) and 组织生活记录 the user reads: those who run the branch (书记,
+        组织委员, the 党建办 for the town), the 上级党委 for its subtree; not 党建指导员 or 党小组长."""
+        return self.view if self.is_oversight else self.manage
+
+    def can_read_member_life(self, member) -> bool:
+        """A member's 组织生活记录, 学时 and 学习心得: the member, and whoever reads their branch's."""
+        return member.pk == self.member_id or any(
+            member.org.path.startswith(p) for p in self.education_paths()
+        )
+
     def can_see_sensitive(self, member) -> bool:
         """Full ID and phone numbers: for the member themself and whoever runs their organisation."""
         return member.pk == self.member_id or self.can_manage_member(member)

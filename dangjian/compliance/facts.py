@@ -18,7 +18,7 @@ members present. Every activity says whether anyone was recorded present (出席
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.db.models import (
     BooleanField,
@@ -37,6 +37,7 @@ from django.db.models import (
 from django.db.models.lookups import StartsWith
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from dangjian.accounts.access import Access
 from dangjian.evaluations.models import Ballot, Campaign, Decision, SelfEvaluation
@@ -60,6 +61,9 @@ EVALUATION = "member_evaluation"
 EVALUATED_KINDS: frozenset[str] = frozenset({EVALUATION})
 # The record a talk recorded as 组织生活会前谈话 stands for.
 TALK_RECORDS = "talk_records"
+# Items without a frequency that another app checks: rule code -> a function (root, year, as_of) giving, for
+# a branch's org id, the fields that replace its "not checked" verdict (status, reasons …).
+YEARLY_CHECKS = {"member_education": "dangjian.education.verdicts.yearly_verdicts"}
 
 
 Root = Organisation | Sequence[Organisation]
@@ -456,7 +460,13 @@ def iter_verdicts(root: Root, year: int, as_of: dt.date, *, keep=None, book=None
                 coverage[bundle.org.id, year] = bundle.talk
             yield bundle.org
 
-    yield from engine.evaluate(
+    wanted = options.get("rules")
+    checked = {
+        code: import_string(path)(root, year, as_of)
+        for code, path in YEARLY_CHECKS.items()
+        if wanted is None or code in wanted
+    }
+    for v in engine.evaluate(
         orgs(),
         book or rulebook_module.current(),
         activities,
@@ -465,4 +475,6 @@ def iter_verdicts(root: Root, year: int, as_of: dt.date, *, keep=None, book=None
         year=year,
         evaluated_kinds=EVALUATED_KINDS,
         **options,
-    )
+    ):
+        check = checked.get(v.rule)
+        yield replace(v, **check(v.org_id)) if check else v

@@ -24,6 +24,7 @@ from django.utils import timezone
 from dangjian.compliance import facts
 from dangjian.compliance.engine import MET, NOT_APPLICABLE, STATUS_LABELS
 from dangjian.compliance.periods import Period
+from dangjian.education.services import inactive_flags
 from dangjian.evaluations.models import Campaign, Participant, SelfEvaluation, VoterRight
 from dangjian.meetings import services as meetings
 from dangjian.meetings.models import (
@@ -35,6 +36,7 @@ from dangjian.meetings.models import (
     RectificationStatus,
     Status,
 )
+from dangjian.members.models import Member
 from dangjian.orgs.choices import OrgKind
 from dangjian.orgs.models import Organisation
 from dangjian.supervision import reviewing
@@ -297,6 +299,7 @@ def branch_home(access, as_of: dt.date, kinds: dict, leaves: list) -> dict:
             .select_related("org")
             .order_by("planned_start")
         )
+        context["inactive"] = inactive_flags(Member.objects.filter(access.org_q("org__", paths=run)), as_of)
         context["rectifications"] = list(
             Rectification.objects.filter(status=RectificationStatus.OPEN, activity__in=scope)
             .select_related("activity__org", "owner")

@@ -41,6 +41,7 @@ XLSX = {
     "excellent_doc": ("{campaign}excellent.xlsx", "secretary_a", "优秀党员名单", "甲1"),
     "unqualified_doc": ("{campaign}unqualified.xlsx", "secretary_a", "不合格党员名单及处置措施", LONG),
     "supervision": ("/supervision/rounds/{round}/findings.xlsx", "office", "督查发现", FORMULA_NAME),
+    "member_record": ("/education/member/{member}/record/?format=xlsx", "office", "组织生活记录", "=1+1"),
 }
 # The modules that write .xlsx exports; a new one must be added to XLSX above.
 WRITERS = {
@@ -52,6 +53,7 @@ WRITERS = {
     "evaluations/views.py",
     "evaluations/documents.py",
     "supervision/rounds/documents.py",
+    "education/views.py",
 }
 
 
@@ -95,7 +97,8 @@ def hostile(world):
 def _get(client_for, hostile, name):
     url, role, _, _ = XLSX[name]
     rounds = Round.objects.values_list("pk", flat=True)
-    response = client_for(role).get(url.format(campaign=hostile, round=rounds.last()))
+    member = Member.objects.filter(name=FORMULA_NAME).values_list("pk", flat=True).first()
+    response = client_for(role).get(url.format(campaign=hostile, round=rounds.last(), member=member))
     assert response.status_code == 200, (name, response.status_code)
     assert response["Content-Type"] == xlsx.XLSX_TYPE
     return response.content
