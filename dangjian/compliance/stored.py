@@ -137,7 +137,8 @@ def _in(branches, year: int, period: Period, codes) -> Q:
 
 def matrix(roots, year: int, as_of: dt.date, period: Period | None = None, *, general_id=None, category=""):
     """`services.matrix` from the stored verdicts when `as_of` is today (refreshing the stale branches
-    first), else computed fresh. Four queries when nothing is stale, whatever the branch count."""
+    first), else computed fresh. Stored, the rows come without their cells: `fill_cells` adds those of
+    the rows shown. Four queries when nothing is stale, whatever the branch count."""
     if as_of != timezone.localdate():
         return services.matrix(roots, year, as_of, period, general_id=general_id, category=category)
     period = period or Period(year, 1, "year")
@@ -158,48 +159,34 @@ def matrix(roots, year: int, as_of: dt.date, period: Period | None = None, *, ge
         for r in branches.values("id", "code", "name", "category", "parent_id", "parent__kind")
     }
     rules = services.matrix_rules()
-    codes = [r.code for r in rules]
-    by_rule: dict[str, services.Tally] = defaultdict(services.Tally)
-    totals: dict[str, int] = defaultdict(int)
-    over = Q(ends_on__lt=as_of)
-    found = (
-        StoredVerdict.objects.filter(_in(branches, year, period, codes))
-        .values("branch_id", "rule")
-        .annotate(
-            worst=Min(_severity()),
-            required_sum=Sum("required"),
-            counted_sum=Sum(Least("counted", "required")),
-            n=Count("id"),
-            **{f"n_{s}": Count("id", filter=Q(status=s)) for s in STATUSES},
-            **{f"over_{s}": Count("id", filter=over & Q(status=s)) for s in services.DECIDED},
-        )
+    found = StoredVerdict.objects.filter(_in(branches, year, period, [r.code for r in rules]))
+    # Each branch's rate: the verdicts of periods over by the check date.
+    decided = found.filter(ends_on__lt=as_of, status__in=services.DECIDED)
+    for branch_id, met, incomplete, n in (
+        decided.values("branch_id")
+        .annotate(met=Count("id", filter=Q(status=MET)), incomplete=Count("id", filter=Q(status=INCOMPLETE)))
+        .annotate(n=Count("id"))
+        .values_list("branch_id", "met", "incomplete", "n")
         .order_by()
-    )
-    for f in found:
-        row = rows[f["branch_id"]]
-        row.cells[f["rule"]] = services.Cell(
-            _BY_SEVERITY[f["worst"]], f["required_sum"], f["counted_sum"], f["n"]
-        )
-        for tally in (row.tally, by_rule[f["rule"]]):
-            _add(tally, f)
-        for s in STATUSES:
-            if f[f"n_{s}"]:
-                totals[s] += f[f"n_{s}"]
+    ):
+        rows[branch_id].tally = services.Tally(met=met, incomplete=incomplete, decided=n)
+    # The charts' figures: by rule, by month, in all.
+    by_rule: dict[str, services.Tally] = defaultdict(services.Tally)
     by_month: dict[int, services.Tally] = defaultdict(services.Tally)
-    months = (
-        StoredVerdict.objects.filter(_in(branches, year, period, codes), period_kind="month")
-        .values("period", "status")
+    totals: dict[str, int] = defaultdict(int)
+    for rule, status, kind, label, ends_on, n in (
+        found.values_list("rule", "status", "period_kind", "period", "ends_on")
         .annotate(n=Count("id"))
         .order_by()
-    )
-    for r in months:
-        tally = by_month[int(r["period"][-2:])]
-        done = Period.parse(r["period"]).is_finished(as_of)
-        tally.open[r["status"]] += r["n"]
-        if done and r["status"] in services.DECIDED:
-            tally.met += r["n"] * (r["status"] == MET)
-            tally.incomplete += r["n"] * (r["status"] == INCOMPLETE)
-            tally.decided += r["n"]
+    ):
+        totals[status] += n
+        tallies = [by_rule[rule]] + ([by_month[int(label[-2:])]] if kind == "month" else [])
+        for tally in tallies:
+            tally.open[status] += n
+            if ends_on < as_of and status in services.DECIDED:
+                tally.met += n * (status == MET)
+                tally.incomplete += n * (status == INCOMPLETE)
+                tally.decided += n
     return services.Matrix(
         year=year,
         period=period,
@@ -213,11 +200,22 @@ def matrix(roots, year: int, as_of: dt.date, period: Period | None = None, *, ge
     )
 
 
-def _add(tally: services.Tally, f: dict) -> None:
-    """A cell's counts into a tally, as `Tally.add` would have added its verdicts one by one."""
-    for s in STATUSES:
-        if f[f"n_{s}"]:
-            tally.open[s] += f[f"n_{s}"]
-    tally.met += f[f"over_{MET}"]
-    tally.incomplete += f[f"over_{INCOMPLETE}"]
-    tally.decided += sum(f[f"over_{s}"] for s in services.DECIDED)
+def fill_cells(m: services.Matrix, rows: list[services.Row]) -> None:
+    """The cells of those `rows` that have none yet (stored rows; a fresh matrix has them): one query."""
+    empty = {r.org_id: r for r in rows if not r.cells}
+    if not empty:
+        return
+    codes = [r.code for r in m.rules]
+    for branch_id, rule, worst, required, counted, n in (
+        StoredVerdict.objects.filter(_in(list(empty), m.year, m.period, codes))
+        .values("branch_id", "rule")
+        .annotate(
+            worst=Min(_severity()),
+            required_sum=Sum("required"),
+            counted_sum=Sum(Least("counted", "required")),
+            n=Count("id"),
+        )
+        .values_list("branch_id", "rule", "worst", "required_sum", "counted_sum", "n")
+        .order_by()
+    ):
+        empty[branch_id].cells[rule] = services.Cell(_BY_SEVERITY[worst], required, counted, n)
