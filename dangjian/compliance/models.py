@@ -8,6 +8,8 @@ computed fresh from the facts.
 
 from django.db import models
 
+from dangjian.core.validators import single_line
+
 
 class StoredVerdict(models.Model):
     branch = models.ForeignKey(
@@ -16,13 +18,13 @@ class StoredVerdict(models.Model):
     org = models.ForeignKey(
         "orgs.Organisation", verbose_name="组织", on_delete=models.CASCADE, related_name="+"
     )
-    rule = models.CharField("规则", max_length=40)
+    rule = models.CharField("规则", max_length=40, validators=[single_line])
     year = models.PositiveSmallIntegerField("年度")
-    period = models.CharField("期间", max_length=10)
-    period_kind = models.CharField("期间类型", max_length=8)
+    period = models.CharField("期间", max_length=10, validators=[single_line])
+    period_kind = models.CharField("期间类型", max_length=8, validators=[single_line])
     starts_on = models.DateField("期间开始")
     ends_on = models.DateField("期间结束")
-    status = models.CharField("结果", max_length=16)
+    status = models.CharField("结果", max_length=16, validators=[single_line])
     required = models.PositiveIntegerField("应开展")
     counted = models.PositiveIntegerField("计入")
 
@@ -40,7 +42,7 @@ class VerdictState(models.Model):
     )
     year = models.PositiveSmallIntegerField("年度")
     as_of = models.DateField("检查日期", null=True)  # None: claimed, not written yet
-    rules_version = models.CharField("规则版本", max_length=200, blank=True)
+    rules_version = models.CharField("规则版本", max_length=200, blank=True, validators=[single_line])
     stale = models.BooleanField("有变动待重算", default=False)
     computed_at = models.DateTimeField("计算时间", auto_now=True)
 
