@@ -12,14 +12,17 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from dangjian.accounts.access import access_for
 from dangjian.compliance import facts, services, stored
 from dangjian.compliance.models import StoredVerdict, VerdictState
 from dangjian.compliance.periods import Period
 from dangjian.meetings.models import Activity, Attendance, AttendanceStatus, Record
+from dangjian.members import importing
 from dangjian.members.choices import Category
 from dangjian.orgs.choices import OrgKind
 from dangjian.talks.models import Talk
 from tests.factories import OrgFactory
+from tests.foundation.sheets import row, valid_id, xlsx_bytes
 
 from .helpers import held
 
@@ -242,3 +245,15 @@ def test_the_matrix_is_paged_and_searched_server_side(world, client_for):
     assert "/compliance/verdict/" not in first and "/compliance/org/BRA/committee_meeting/?year=" in first
     general = client.get("/compliance/", {"general": "GEN"}).content.decode()
     assert re.findall(r'<th scope="row"><a href="/compliance/org/([\w-]+)/', general) == ["BRA"]
+
+
+def test_a_member_import_marks_the_branches_it_changes_stale(world):
+    """The import writes members in bulk (no signals): it marks the branches itself, old and new."""
+    today = timezone.localdate()
+    scope = access_for(world.user("office")).manageable_orgs()
+    importing.import_members(io.BytesIO(xlsx_bytes([row(姓名="王新", 身份证号=valid_id(seq=11))])), scope)
+    stored.rebuild([today.year], today)
+    moved = row(姓名="王新", 身份证号=valid_id(seq=11), 所在党支部代码="BRB")
+    importing.import_members(io.BytesIO(xlsx_bytes([moved])), scope)  # from 甲村 to 乙企业
+    stale = set(VerdictState.objects.filter(stale=True).values_list("branch_id", flat=True))
+    assert stale == {world.branch_a.pk, world.branch_b.pk}
