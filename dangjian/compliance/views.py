@@ -91,7 +91,7 @@ def dashboard(request):
         kept.pop(key, None)
     context = {"m": m, "page": page, "search": search, "year": year, "period": period, "as_of": as_of}
     context["lines"] = _matrix_lines(m, page.object_list, f"?year={year}&period={period.label}&as_of={as_of}")
-    context["kept"] = kept.urlencode()
+    context["kept"] = kept.urlencode() + "&" if kept else ""  # the filters, before page=
     if request.htmx and request.GET.get("part") == "matrix":
         return render(request, "compliance/_matrix.html", context)
     periods = [Period(year, 1, "year"), *Period.of_year("quarter", year), *Period.of_year("month", year)]
