@@ -257,3 +257,13 @@ def test_a_member_import_marks_the_branches_it_changes_stale(world):
     importing.import_members(io.BytesIO(xlsx_bytes([moved])), scope)  # from 甲村 to 乙企业
     stale = set(VerdictState.objects.filter(stale=True).values_list("branch_id", flat=True))
     assert stale == {world.branch_a.pk, world.branch_b.pk}
+
+
+def test_the_workers_first_round_of_a_day_moves_the_stored_verdicts_to_today(world):
+    from django.core.management import call_command
+
+    today = timezone.localdate()
+    stored.refresh([world.branch_a.pk, world.branch_b.pk], today.year, today - dt.timedelta(days=1))
+    call_command("worker", "--once", stdout=io.StringIO())
+    assert set(VerdictState.objects.values_list("as_of", flat=True)) == {today}
+    assert _stored(today.year) == _fresh(world, today.year, today)
