@@ -8,6 +8,7 @@ import re
 
 import openpyxl
 import pytest
+from django.core.management import call_command
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -20,6 +21,7 @@ from dangjian.meetings.models import Activity, Attendance, AttendanceStatus, Rec
 from dangjian.members import importing
 from dangjian.members.choices import Category
 from dangjian.orgs.choices import OrgKind
+from dangjian.orgs.models import Organisation
 from dangjian.talks.models import Talk
 from tests.factories import OrgFactory
 from tests.foundation.sheets import row, valid_id, xlsx_bytes
@@ -170,9 +172,9 @@ def test_a_change_marks_its_branch_stale_and_a_rollback_keeps_the_mark_away(worl
     assert set(VerdictState.objects.filter(stale=True).values_list("branch_id", flat=True)) == {
         world.branch_a.pk
     }
-    assert stored.stale_branches(
-        world.town.children.model.objects.filter(kind=OrgKind.BRANCH), today.year, today
-    ) == [world.branch_a.pk]
+    assert stored.stale_branches(Organisation.objects.filter(kind=OrgKind.BRANCH), today.year, today) == [
+        world.branch_a.pk
+    ]
 
 
 def test_the_dashboard_refreshes_what_a_new_day_left_behind(world, client_for):
@@ -191,10 +193,8 @@ def test_the_dashboard_refreshes_what_a_new_day_left_behind(world, client_for):
 
 
 def test_the_rebuild_command_and_the_stale_refresh(world):
-    from django.core.management import call_command
-
     today = timezone.localdate()
-    call_command("verdicts", "--year", str(today.year), stdout=open("/dev/null", "w"))
+    call_command("verdicts", "--year", str(today.year), stdout=io.StringIO())
     assert VerdictState.objects.filter(as_of=today, stale=False).count() == 2
     VerdictState.objects.update(as_of=today - dt.timedelta(days=1))
     assert stored.refresh_stale(today) == StoredVerdict.objects.count() > 0
@@ -260,8 +260,6 @@ def test_a_member_import_marks_the_branches_it_changes_stale(world):
 
 
 def test_the_workers_first_round_of_a_day_moves_the_stored_verdicts_to_today(world):
-    from django.core.management import call_command
-
     today = timezone.localdate()
     stored.refresh([world.branch_a.pk, world.branch_b.pk], today.year, today - dt.timedelta(days=1))
     call_command("worker", "--once", stdout=io.StringIO())
