@@ -10,7 +10,7 @@ from dangjian.accounts.access import access_for
 from dangjian.core.api import BigInt
 from dangjian.orgs.choices import OrgKind
 
-from . import services
+from . import services, stored
 from .engine import STATUS_LABELS, Status, Verdict
 from .periods import Period, check_year
 
@@ -82,7 +82,8 @@ def matrix(
 ):
     root = _org(request, code)
     year, parsed, as_of = _period(year, period, as_of)
-    m = services.matrix(root, year, as_of, parsed)
+    m = stored.matrix(root, year, as_of, parsed)
+    stored.fill_cells(m, m.rows)
     return {
         "period": m.period.label,
         "as_of": as_of,

@@ -2,6 +2,7 @@ import datetime as dt
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -12,9 +13,11 @@ from dangjian.core import xlsx
 from dangjian.orgs.choices import OrgCategory, OrgKind
 from dangjian.rulebook import rulebook
 
-from . import facts, services
-from .engine import MET, STATUS_LABELS, forecasts
+from . import facts, services, stored
+from .engine import MET, NOT_APPLICABLE, STATUS_LABELS, forecasts
 from .periods import Period, check_year
+
+MATRIX_PAGE = 50  # branches per page of the matrix: a county's 1,800 would make a page of megabytes
 
 
 def _readable_orgs(request):
@@ -71,13 +74,26 @@ def dashboard(request):
     category = request.GET.get("category", "")
     if category not in OrgCategory.values:
         category = ""
-    m = services.matrix(
+    m = stored.matrix(
         roots, year, as_of, period, general_id=general.pk if general else None, category=category
     )
     if request.GET.get("format") == "xlsx":
+        stored.fill_cells(m, m.rows)
         headers, rows = services.matrix_sheet(m)
         content = xlsx.workbook_bytes("组织生活合规矩阵", headers, rows, org=name, period=period.name)
         return xlsx.download(f"合规矩阵-{name}-{period.label}.xlsx", content)
+    search = request.GET.get("q", "").strip()[:50]
+    shown = [r for r in m.rows if search in r.name or search == r.code] if search else m.rows
+    page = Paginator(shown, MATRIX_PAGE).get_page(request.GET.get("page"))
+    stored.fill_cells(m, page.object_list)
+    kept = request.GET.copy()
+    for key in ("page", "part"):
+        kept.pop(key, None)
+    context = {"m": m, "page": page, "search": search, "year": year, "period": period, "as_of": as_of}
+    context["lines"] = _matrix_lines(m, page.object_list, f"?year={year}&period={period.label}&as_of={as_of}")
+    context["kept"] = kept.urlencode() + "&" if kept else ""  # the filters, before page=
+    if request.htmx and request.GET.get("part") == "matrix":
+        return render(request, "compliance/_matrix.html", context)
     periods = [Period(year, 1, "year"), *Period.of_year("quarter", year), *Period.of_year("month", year)]
     ranked = len(m.rows) > 1  # one branch has nobody to be ranked against
     charts = {
@@ -91,13 +107,10 @@ def dashboard(request):
         request,
         "compliance/dashboard.html",
         {
-            "m": m,
+            **context,
             "scope_name": name,
             "ranked": ranked,
-            "period": period,
             "periods": periods,
-            "year": year,
-            "as_of": as_of,
             "years": range(as_of.year - 3, as_of.year + 1),
             "generals": generals,
             "general": general,
@@ -107,6 +120,22 @@ def dashboard(request):
             "query": request.GET.urlencode(),
         },
     )
+
+
+def _matrix_lines(m, rows, query: str) -> list[tuple]:
+    """The rows of a matrix page as the template writes them: (row, its link, its cells as (status,
+    text, link)), built here in one pass; a county's page has hundreds of cells."""
+    lines = []
+    for row in rows:
+        cells = []
+        for rule in m.rules:
+            cell = row.cells.get(rule.code)
+            status = cell.status if cell else NOT_APPLICABLE
+            text = "—" if status == NOT_APPLICABLE else f"{cell.label} {cell.counted}/{cell.required}"
+            link = reverse("compliance:verdict", args=[row.code, rule.code]) + query
+            cells.append((status, text, link, rule.name))
+        lines.append((row, reverse("compliance:org", args=[row.code]) + query, cells))
+    return lines
 
 
 @login_required

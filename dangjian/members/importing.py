@@ -15,6 +15,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
 from dangjian.accounts.services import close_departed_logins
+from dangjian.compliance import triggers as verdict_triggers
 from dangjian.core import bulk, crypto, idcard, validators, xlsx
 from dangjian.orgs.choices import OrgKind
 from dangjian.orgs.models import Organisation
@@ -380,12 +381,15 @@ def _write(members: list[tuple[int, Member]], existing: dict[str, Member], user)
         changed.append(member)
     if new:
         bulk.insert_with_history(new, key="id_number_hash", user=user)
+        verdict_triggers.touch({m.org_id for m in new})
         if len(new) >= 1000:
             bulk.analyze(Member)
     if changed:
         fields = [*COMPARED, "org", "group", "dual_org", "name_pinyin", "phone_hash"]
         bulk_update_with_history(changed, Member, fields, batch_size=500, default_user=user)
         close_departed_logins([m.pk for m in changed])  # bulk updates send no post_save
+        before = [existing[m.id_number_hash].org_id for m in changed]
+        verdict_triggers.touch({m.org_id for m in changed} | set(before))  # nor mark verdicts stale
         today = timezone.localdate()
         moved = [m for m in changed if existing[m.id_number_hash].org_id != m.org_id]
         Transfer.objects.bulk_create(

@@ -14,6 +14,7 @@ CASES = [
     Case("dashboard", lambda w: "/compliance/?year=2025", ANY_VIEW),
     Case("dashboard town", lambda w: "/compliance/?org=TOWN&year=2025", TOWN),
     Case("dashboard xlsx", lambda w: "/compliance/?org=TOWN&year=2025&format=xlsx", TOWN),
+    Case("dashboard matrix page", lambda w: "/compliance/?org=TOWN&page=2&part=matrix&q=党支部", TOWN),
     Case(
         "my branch",
         lambda w: "/compliance/mine/",

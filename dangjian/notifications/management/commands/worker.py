@@ -3,7 +3,8 @@
 Every `--interval` seconds it runs the task queue (django_tasks_db) until empty and sends the
 outbox's due deliveries (retries included); once a day, at the first iteration after the
 configured time (setting WORKER_REMIND_AT, "07:30" by default, local time), it runs `remind`,
-`signals` and `supervision-remind`.
+`remind_inactive`, `signals` and `supervision-remind`; at its first round of each day it runs
+`verdicts --stale` (the dashboard's stored verdicts move to the new check date).
 `remind` writes each reminder once, so a restart on the same day does no harm.
 """
 
@@ -37,6 +38,7 @@ def remind_at() -> dt.time:
 
 
 class Command(BaseCommand):
+    verdicts_on: dt.date | None = None  # the day the stored verdicts were last moved to
     help = "后台常驻进程：处理任务队列、发送到期的通知投递，并在每天设定时间运行一次 remind（无需 cron）。"
 
     def add_arguments(self, parser):
@@ -80,10 +82,14 @@ class Command(BaseCommand):
     def iteration(self, at: dt.time, reminded_on: dt.date | None) -> dt.date | None:
         """One round: the daily reminders when due, the task queue, the due deliveries."""
         now = timezone.localtime()
+        if self.verdicts_on != now.date():  # the first round of a day: running periods may have ended
+            call_command("verdicts", "--stale", stdout=self.stdout)
+            self.verdicts_on = now.date()
         if reminded_on != now.date() and now.time() >= at:
             call_command("remind", stdout=self.stdout)
             call_command("signals", stdout=self.stdout)  # the nightly recomputation of the risk signals
             call_command("supervision-remind", stdout=self.stdout)  # 督查整改 due soon or overdue
+            call_command("remind_inactive", stdout=self.stdout)  # six months without organisational life
             reminded_on = now.date()
         if isinstance(task_backends[DEFAULT_TASK_BACKEND_ALIAS], DatabaseBackend):
             self.queue.run()  # until the queue is empty (batch mode)
