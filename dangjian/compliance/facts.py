@@ -37,6 +37,7 @@ from django.db.models import (
 from django.db.models.lookups import StartsWith
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from dangjian.accounts.access import Access
 from dangjian.evaluations.models import Ballot, Campaign, Decision, SelfEvaluation
@@ -58,6 +59,9 @@ CHUNK = 2000
 # Items not kept as activities that another module records: 民主评议党员 by the evaluations app.
 EVALUATION = "member_evaluation"
 EVALUATED_KINDS: frozenset[str] = frozenset({EVALUATION})
+# Items without a frequency that an app checks from its own records: {item code: its findings function,
+# called as f(root, year, as_of) and answering {org id: engine.Checked}}.
+CHECKED_ITEMS = {"member_development": "dangjian.recruitment.pipeline.checked"}
 # The record a talk recorded as 组织生活会前谈话 stands for.
 TALK_RECORDS = "talk_records"
 
@@ -464,5 +468,6 @@ def iter_verdicts(root: Root, year: int, as_of: dt.date, *, keep=None, book=None
         as_of,
         year=year,
         evaluated_kinds=EVALUATED_KINDS,
+        checked={code: import_string(path)(root, year, as_of) for code, path in CHECKED_ITEMS.items()},
         **options,
     )
