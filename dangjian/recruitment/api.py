@@ -70,7 +70,7 @@ class ApplicantOut(Schema):
 
 class ApplicantDetailOut(ApplicantOut):
     masked_id_number: str
-    steps: list[StepOut]
+    step_records: list[StepOut]
     deadlines: list[DeadlineOut]
 
 
@@ -120,7 +120,7 @@ def list_steps(request):
 
 
 @router.get("/board", response=BoardOut, summary="发展党员进度：各阶段人数、需处理的档案及正在计算的时限")
-def board(request, org: str = Field(..., max_length=64)):
+def board(request, org: str):
     access = access_for(request.user)
     found = get_object_or_404(board_orgs(access), code=org)
     views = pipeline.files(access.org_q("org__", (found.path,)), timezone.localdate())
@@ -135,7 +135,7 @@ def board(request, org: str = Field(..., max_length=64)):
 
 @router.get("/applicants", response=list[ApplicantOut], summary="发展党员档案（可按组织、阶段筛选）")
 @paginate
-def list_applicants(request, org: str = Field("", max_length=64), stage: str = Field("", max_length=16)):
+def list_applicants(request, org: str = "", stage: str = ""):
     found = _applicants(request)
     if org:
         within = get_object_or_404(board_orgs(access_for(request.user)), code=org)
@@ -145,14 +145,10 @@ def list_applicants(request, org: str = Field("", max_length=64), stage: str = F
     return found
 
 
-def _detail(applicant: Applicant) -> dict:
-    facts = facts_of(applicant)
-    return {
-        **ApplicantOut.from_orm(applicant).dict(),
-        "masked_id_number": applicant.masked_id_number,
-        "steps": steps_of(applicant),
-        "deadlines": workflow.deadlines(facts, timezone.localdate()),
-    }
+def _detail(applicant: Applicant) -> Applicant:
+    applicant.step_records = steps_of(applicant)
+    applicant.deadlines = workflow.deadlines(facts_of(applicant), timezone.localdate())
+    return applicant
 
 
 @router.get("/applicants/{applicant_id}", response=ApplicantDetailOut, summary="发展党员档案详情")
@@ -181,4 +177,4 @@ def add_step(request, applicant_id: DbId, payload: StepIn):
         record_step(applicant, data, request.user)
     except StepRefused as refused:
         return Status(400, {"detail": "步骤未登记，请按提示处理。", "problems": refused.problems})
-    return Status(201, _detail(applicant))
+    return Status(201, _detail(Applicant.objects.select_related("org").get(pk=applicant.pk)))

@@ -65,19 +65,23 @@ def files(orgs_q: Q, as_of: dt.date, open_only: bool = True) -> list[FileView]:
 
 
 def stage_counts(views: list[FileView]) -> list[tuple[str, str, int]]:
+    """Open files per stage (入党申请人 … 预备党员), in the stages' order."""
     counts = Counter(v.stage for v in views)
-    return [(code, name, counts.get(code, 0)) for code, name in workflow.current().stages.items()]
+    stages = workflow.current().stages.items()
+    return [(code, name, counts.get(code, 0)) for code, name in stages if code not in workflow.TERMINAL]
 
 
-def by_branch(views: list[FileView]) -> list[tuple[object, Counter, int]]:
-    """Per branch: the counts per stage and how many files are stuck."""
+def by_branch(views: list[FileView]) -> list[tuple[object, list[int], int]]:
+    """Per branch: the counts per open stage (in the stages' order) and how many files are stuck."""
     groups: dict[int, list[FileView]] = defaultdict(list)
     for v in views:
         groups[v.applicant.org_id].append(v)
-    return [
-        (vs[0].applicant.org, Counter(v.stage for v in vs), sum(bool(v.stuck) for v in vs))
-        for vs in sorted(groups.values(), key=lambda vs: vs[0].applicant.org.path)
-    ]
+    stages = [c for c in workflow.current().stages if c not in workflow.TERMINAL]
+    out = []
+    for vs in sorted(groups.values(), key=lambda vs: vs[0].applicant.org.path):
+        counts = Counter(v.stage for v in vs)
+        out.append((vs[0].applicant.org, [counts.get(c, 0) for c in stages], sum(bool(v.stuck) for v in vs)))
+    return out
 
 
 @dataclass

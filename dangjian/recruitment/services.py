@@ -145,8 +145,8 @@ def record_step(applicant: Applicant, data: StepInput, user=None, today: dt.date
 
 
 def _carry_to_register(applicant: Applicant, code: str, facts: list[workflow.StepFact]) -> None:
-    """预备党员 enters the register on approval (入党日期 = the 支部大会's day); 转正 makes them 正式党员 on the
-    day the 预备期 ends; 取消预备党员资格 marks them 出党. The register's history records each change."""
+    """预备党员 enters the register on approval (入党日期 = the 支部大会's day); 转正 makes them 正式党员
+    on the day the 预备期 ends; 取消预备党员资格 marks them 出党. The register's history keeps each change."""
     if code == "admission_approval":
         meeting = workflow.first(facts, "admission_meeting")
         member = Member(

@@ -47,7 +47,6 @@ def index(request):
             "files": views,
             "stages": pipeline.stage_counts(views),
             "branches": pipeline.by_branch(views) if org.kind != OrgKind.BRANCH else [],
-            "stage_codes": list(workflow.current().stages)[:5],
             "stuck": sum(bool(v.stuck) for v in views),
             "can_add": org.kind == OrgKind.BRANCH and request.user.has_perm("recruitment.add_applicant", org),
         },
