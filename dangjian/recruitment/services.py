@@ -138,13 +138,13 @@ def record_step(applicant: Applicant, data: StepInput, user=None, today: dt.date
     if data.people:
         row.people.set(data.people)
     facts.append(new)
-    _carry_to_register(applicant, data.code, facts)
+    carry_to_register(applicant, data.code, facts)
     applicant.stage = workflow.stage(facts)
     applicant.save(update_fields=["stage", "member"])
     return row
 
 
-def _carry_to_register(applicant: Applicant, code: str, facts: list[workflow.StepFact]) -> None:
+def carry_to_register(applicant: Applicant, code: str, facts: list[workflow.StepFact]) -> None:
     """预备党员 enters the register on approval (入党日期 = the 支部大会's day); 转正 makes them 正式党员
     on the day the 预备期 ends; 取消预备党员资格 marks them 出党. The register's history keeps each change."""
     if code == "admission_approval":
