@@ -76,14 +76,42 @@ CASES = [
         ok=(302,),
     ),
     Case("document A", lambda w: f"/recruitment/document/{document_pk(w)}/", A),
-    Case("api workflow", lambda w: "/api/recruitment/workflow", frozenset(
-        ["office", "oversight", "secretary_a", "organiser_b", "instructor_a", "group_leader_a", "member_a", "member_b"]
-    ), api=True),
+    Case(
+        "api workflow",
+        lambda w: "/api/recruitment/workflow",
+        frozenset(
+            [
+                "office",
+                "oversight",
+                "secretary_a",
+                "organiser_b",
+                "instructor_a",
+                "group_leader_a",
+                "member_a",
+                "member_b",
+            ]
+        ),
+        api=True,
+    ),
     Case("api board A", lambda w: "/api/recruitment/board?org=BRA", A, api=True),
     Case("api board town", lambda w: "/api/recruitment/board?org=TOWN", frozenset({"office"}), api=True),
-    Case("api applicants", lambda w: "/api/recruitment/applicants", frozenset(
-        ["office", "oversight", "secretary_a", "organiser_b", "instructor_a", "group_leader_a", "member_a", "member_b"]
-    ), api=True),
+    Case(
+        "api applicants",
+        lambda w: "/api/recruitment/applicants",
+        frozenset(
+            [
+                "office",
+                "oversight",
+                "secretary_a",
+                "organiser_b",
+                "instructor_a",
+                "group_leader_a",
+                "member_a",
+                "member_b",
+            ]
+        ),
+        api=True,
+    ),
     Case("api applicants A", lambda w: "/api/recruitment/applicants?org=BRA", A, api=True),
     Case("api applicant A", lambda w: f"/api/recruitment/applicants/{pk('甲申请')(w)}", A, api=True),
     Case("api applicant B", lambda w: f"/api/recruitment/applicants/{pk('乙申请')(w)}", B, api=True),

@@ -53,7 +53,11 @@ def test_register_entry_on_approval_and_updated_on_confirmation(world, make_appl
     assert (member.category, member.joined_on, member.org) == (Category.PROBATIONARY, day, world.branch_a)
     record_step(applicant, StepInput("oath", day + dt.timedelta(days=30)))
     record_step(applicant, StepInput("confirm_application", day + dt.timedelta(days=360)))
-    end = day.replace(year=day.year + 1) if not (day.month == 2 and day.day == 29) else dt.date(day.year + 1, 2, 28)
+    end = (
+        day.replace(year=day.year + 1)
+        if not (day.month == 2 and day.day == 29)
+        else dt.date(day.year + 1, 2, 28)
+    )
     too_early = make_vote(world.branch_a, end - dt.timedelta(days=1), kind="confirm", subject=member)
     with pytest.raises(StepRefused) as refused:
         record_step(applicant, StepInput("confirm_meeting", agenda_item=too_early))
@@ -70,9 +74,14 @@ def test_register_entry_on_approval_and_updated_on_confirmation(world, make_appl
 
 @pytest.mark.django_db
 def test_mentors_must_be_two_full_members(world, make_applicant):
-    applicant = make_applicant(world.branch_a, steps=[("application", TODAY - dt.timedelta(days=60)),
-                                                      ("talk", TODAY - dt.timedelta(days=50)),
-                                                      ("activist", TODAY - dt.timedelta(days=40))])
+    applicant = make_applicant(
+        world.branch_a,
+        steps=[
+            ("application", TODAY - dt.timedelta(days=60)),
+            ("talk", TODAY - dt.timedelta(days=50)),
+            ("activist", TODAY - dt.timedelta(days=40)),
+        ],
+    )
     probationary = world.members_a[8]
     with pytest.raises(StepRefused) as refused:
         record_step(applicant, StepInput("mentors", TODAY, people=(world.members_a[2].pk, probationary.pk)))
