@@ -13,7 +13,10 @@ from .models import Applicant, StepDocument, StepRecord
 from .services import carry_to_register
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-NAMES = "刘晓东 陈雨欣 王子涵 李思远 张浩然 赵一鸣 周佳琪 吴俊杰 郑雅婷 孙志强 钱文博 冯晓雯 何嘉怡 黄天宇 罗欣然 谢宇航 唐诗雨 许明哲 邓梓萱 韩立群".split()
+NAMES = (
+    "刘晓东 陈雨欣 王子涵 李思远 张浩然 赵一鸣 周佳琪 吴俊杰 郑雅婷 孙志强 "
+    "钱文博 冯晓雯 何嘉怡 黄天宇 罗欣然 谢宇航 唐诗雨 许明哲 邓梓萱 韩立群"
+).split()
 _BEFORE_MEETING = [
     ("application", -800),
     ("talk", -785),

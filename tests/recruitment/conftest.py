@@ -1,13 +1,12 @@
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
 from dangjian.meetings.models import AgendaItem, Status
 from dangjian.recruitment.models import Applicant, StepRecord
 from tests.factories import make_id_number
 from tests.meetings.helpers import make_activity
-
-from django.utils import timezone
 
 
 @pytest.fixture
