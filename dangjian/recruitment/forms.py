@@ -47,6 +47,21 @@ class ApplicantForm(forms.ModelForm):
         return data
 
 
+# The fields beyond date and note each step uses; the page shows only those (static/recruitment/step_form.js).
+STEP_FIELDS = {
+    "publicity": ["date", "end_date"],
+    "training": ["date", "days", "hours"],
+    "extension": ["date", "months"],
+    "admission_approval": ["date", "special"],
+    "confirm_approval": ["date", "special"],
+    "mentors": ["date", "people"],
+    "introducers": ["date", "people"],
+    "admission_meeting": ["agenda_item"],
+    "confirm_meeting": ["agenda_item"],
+}
+OPTIONAL_FIELDS = ["date", "end_date", "days", "hours", "months", "special", "people", "agenda_item"]
+
+
 class StepForm(forms.Form):
     """One step; the fields a step does not use are ignored (the page shows them by step)."""
 
@@ -76,6 +91,9 @@ class StepForm(forms.Form):
         ).order_by("name_pinyin", "id")
         self.fields["agenda_item"].queryset = agenda_choices(applicant, ["admit", "confirm"])
         self.fields["agenda_item"].label_from_instance = lambda i: f"{i.activity.date:%Y-%m-%d} {i.title}"
+
+    def field_map(self) -> dict[str, list[str]]:
+        return {code: STEP_FIELDS.get(code, ["date"]) for code, _ in self.fields["code"].choices}
 
     def step_input(self) -> StepInput:
         d = self.cleaned_data

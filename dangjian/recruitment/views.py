@@ -1,3 +1,5 @@
+import json
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -14,7 +16,7 @@ from dangjian.meetings.services import UploadRefused
 from dangjian.orgs.choices import OrgKind
 
 from . import pipeline, workflow
-from .forms import ApplicantForm, StepForm, UploadForm
+from .forms import OPTIONAL_FIELDS, ApplicantForm, StepForm, UploadForm
 from .models import Applicant, StepDocument, StepRecord
 from .rules import board_orgs
 from .services import StepInput, StepRefused, attach, facts_of, record_step, steps_of
@@ -83,6 +85,7 @@ def _detail(request, applicant, step_form=None, status=200):
     facts = facts_of(applicant)
     today = timezone.localdate()
     access = access_for(request.user)
+    form = step_form or StepForm(applicant=applicant, facts=facts)
     return render(
         request,
         "recruitment/detail.html",
@@ -91,14 +94,18 @@ def _detail(request, applicant, step_form=None, status=200):
             "steps": [(s, UploadForm(step=s.step)) for s in steps],
             "stage_name": workflow.current().stage_name(workflow.stage(facts)),
             "deadlines": workflow.deadlines(facts, today),
-            "missing": workflow.missing_documents(facts),
+            "missing": [
+                (workflow.current().steps[f.code].name, f.date, lacking)
+                for f, lacking in workflow.missing_documents(facts)
+            ],
             "probation_end": workflow.probation_end(facts),
-            "form": step_form or StepForm(applicant=applicant, facts=facts),
+            "form": form,
+            "step_fields": json.dumps(form.field_map()),
             "show_sensitive": access.can_handle_applicants(applicant.org),
             "history": history.changes(
                 applicant, masks={"id_number": idcard.mask_id, "phone": idcard.mask_phone}
             ),
-            "rules": workflow.current(),
+            "optional_fields": json.dumps(OPTIONAL_FIELDS),
         },
         status=status,
     )

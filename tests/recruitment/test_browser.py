@@ -27,6 +27,8 @@ def test_secretary_records_the_talk_on_a_phone(world, live_server, page, make_ap
     assert "已逾期" in row.inner_text()  # the one-month talk limit has run out
     row.get_by_role("link", name="周申请").click()
     page.select_option("#id_code", "talk")
+    assert page.locator("#id_end_date").is_hidden()  # only the fields the step uses are shown
+    assert page.locator("#id_date").is_visible()
     page.fill("#id_date", today.isoformat())
     page.get_by_role("button", name="登记").click()
     page.wait_for_selector(".messages, .message, [role=alert]", timeout=5000)
