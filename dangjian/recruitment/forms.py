@@ -2,6 +2,7 @@ from django import forms
 from django.utils import timezone
 
 from dangjian.core import idcard
+from dangjian.core.validators import multi_line
 from dangjian.meetings import policy
 from dangjian.members.choices import ACTIVE_STATUSES
 from dangjian.members.models import Member
@@ -79,7 +80,11 @@ class StepForm(forms.Form):
         label="支部党员大会表决议题", queryset=None, required=False, help_text="日期取该次会议的日期"
     )
     note = forms.CharField(
-        label="说明", required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+        label="说明",
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        validators=[multi_line],
     )
 
     def __init__(self, *args, applicant: Applicant, facts, **kwargs):
