@@ -2,6 +2,7 @@
 
 import datetime as dt
 from decimal import Decimal
+from typing import Annotated
 
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
@@ -11,6 +12,7 @@ from ninja.pagination import paginate
 
 from dangjian.accounts.access import access_for
 from dangjian.core.api import DbId, Refusal
+from dangjian.core.validators import SingleLineText
 from dangjian.meetings.models import AgendaItem
 
 from . import pipeline, workflow
@@ -102,7 +104,7 @@ class StepIn(Schema):
     hours: Decimal = Field(Decimal(0), ge=0, le=999, decimal_places=1)
     people: list[DbId] = Field(default_factory=list, max_length=2)
     agenda_item: DbId | None = None
-    note: str = Field("", max_length=500)
+    note: Annotated[SingleLineText, Field(max_length=500)] = ""
 
 
 def _applicants(request):

@@ -49,3 +49,13 @@ def test_the_verdict_is_computed_from_the_files_without_names(world, make_applic
     assert v.status == "unmet" and any("超过时限" in r for r in v.reasons)  # the late talk stays visible
     assert any("缺少谈话记录" in r for r in v.reasons)
     assert verdict(world.branch_b, today.year, today).status == "not_applicable"
+
+
+@pytest.mark.django_db
+def test_the_verdict_page_shows_the_reasons_to_a_reader_without_the_name(world, client_for, make_applicant):
+    today = timezone.localdate()
+    make_applicant(world.branch_a, name="王逾期", steps=[("application", today - dt.timedelta(days=45))])
+    response = client_for("instructor_a").get(f"/compliance/org/BRA/member_development/?year={today.year}")
+    text = response.content.decode()
+    assert response.status_code == 200 and "党组织派人谈话" in text and "未达标" in text
+    assert "王逾期" not in text
