@@ -71,16 +71,17 @@ def stage_counts(views: list[FileView]) -> list[tuple[str, str, int]]:
     return [(code, name, counts.get(code, 0)) for code, name in stages if code not in workflow.TERMINAL]
 
 
-def by_branch(views: list[FileView]) -> list[tuple[object, list[int], int]]:
+def by_branch(views: list[FileView]) -> list[tuple[object, list[tuple[str, int]], int]]:
     """Per branch: the counts per open stage (in the stages' order) and how many files are stuck."""
     groups: dict[int, list[FileView]] = defaultdict(list)
     for v in views:
         groups[v.applicant.org_id].append(v)
-    stages = [c for c in workflow.current().stages if c not in workflow.TERMINAL]
+    stages = [(c, n) for c, n in workflow.current().stages.items() if c not in workflow.TERMINAL]
     out = []
     for vs in sorted(groups.values(), key=lambda vs: vs[0].applicant.org.path):
         counts = Counter(v.stage for v in vs)
-        out.append((vs[0].applicant.org, [counts.get(c, 0) for c in stages], sum(bool(v.stuck) for v in vs)))
+        per_stage = [(name, counts.get(code, 0)) for code, name in stages]
+        out.append((vs[0].applicant.org, per_stage, sum(bool(v.stuck) for v in vs)))
     return out
 
 
