@@ -468,6 +468,10 @@ def iter_verdicts(root: Root, year: int, as_of: dt.date, *, keep=None, book=None
         as_of,
         year=year,
         evaluated_kinds=EVALUATED_KINDS,
-        checked={code: import_string(path)(root, year, as_of) for code, path in CHECKED_ITEMS.items()},
+        checked={
+            code: import_string(path)(root, year, as_of)
+            for code, path in CHECKED_ITEMS.items()
+            if options.get("rules") is None or code in options["rules"]
+        },
         **options,
     )
