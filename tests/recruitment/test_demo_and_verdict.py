@@ -59,3 +59,22 @@ def test_the_verdict_page_shows_the_reasons_to_a_reader_without_the_name(world, 
     text = response.content.decode()
     assert response.status_code == 200 and "党组织派人谈话" in text and "未达标" in text
     assert "王逾期" not in text
+
+
+def test_the_engine_takes_a_checked_item_from_its_app():
+    from dangjian.compliance import engine
+    from dangjian.rulebook import rulebook
+
+    org = engine.OrgFacts(id=1, code="B", name="甲支部", kind="branch")
+    book = rulebook.current()
+
+    def run(checked):
+        found = engine.evaluate([org], book, {}, {}, dt.date(2026, 6, 30), year=2026, checked=checked)
+        return next(v for v in found if v.rule == "member_development")
+
+    assert "暂不检查" in run(None).reasons[0]  # no app answers: the rulebook's thresholds, unchecked
+    assert run({"member_development": {}}).status == "not_applicable"
+    met = run({"member_development": {1: engine.Checked(3)}})
+    assert met.status == "met" and met.counted == 3
+    unmet = run({"member_development": {1: engine.Checked(3, ("一名入党申请人的谈话已逾期",))}})
+    assert unmet.status == "unmet" and unmet.reasons == ["一名入党申请人的谈话已逾期"]
