@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "dangjian.notifications",
     "dangjian.supervision",
     "dangjian.education",
+    "dangjian.recruitment",
     "dangjian.demo",
 ]
 

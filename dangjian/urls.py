@@ -21,6 +21,7 @@ urlpatterns = [
     path("notifications/", include("dangjian.notifications.urls")),
     path("supervision/", include("dangjian.supervision.urls")),
     path("education/", include("dangjian.education.urls")),
+    path("recruitment/", include("dangjian.recruitment.urls")),
     path("api/", api.urls),
     path("api/<path:rest>", unknown_path),
     path("admin/", admin.site.urls),

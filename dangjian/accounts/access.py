@@ -218,6 +218,11 @@ class Access:
             member.org.path.startswith(p) for p in self.education_paths()
         )
 
+    def can_handle_applicants(self, org: Organisation) -> bool:
+        """发展党员 files (applicants' personal data included): the branch's 书记/副书记/组织委员, the 党总支
+        and the 党建办 above it; not the read-only 上级 accounts, instructors or members (issue 13)."""
+        return self.can_manage_org(org)
+
     def can_see_sensitive(self, member) -> bool:
         """Full ID and phone numbers: for the member themself and whoever runs their organisation."""
         return member.pk == self.member_id or self.can_manage_member(member)

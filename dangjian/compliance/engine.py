@@ -143,6 +143,15 @@ class Verdict:
         return asdict(self)
 
 
+@dataclass(frozen=True)
+class Checked:
+    """The verdict of one organisation on an item without a frequency that another app checks from its own
+    records (发展党员: dangjian/recruitment); `reasons` say what is unmet, empty when met."""
+
+    counted: int
+    reasons: tuple[str, ...] = ()
+
+
 class Brief(NamedTuple):
     """What a matrix cell needs of a count verdict (`brief` mode): one per cell of a county, so lean."""
 
@@ -240,6 +249,7 @@ def evaluate(
     rules=None,
     evaluated_kinds=None,
     brief=False,
+    checked=None,
 ) -> Iterator[Verdict]:
     """Like `iter_verdicts`, over activities already grouped by (org id, kind): lets callers stream orgs.
 
@@ -259,6 +269,9 @@ def evaluate(
                     )
                 continue
             if item.frequency.period == "none":
+                if checked and item.code in checked:
+                    yield _checked(org, item, rulebook, year, checked[item.code].get(org.id))
+                    continue
                 yield _not_applicable_year(org, item, rulebook, year, _unchecked(item))
                 continue
             if item.applies_to == "branch_with_committee" and not org.has_committee:
@@ -320,6 +333,25 @@ def _not_applicable(org, item, period, rulebook, reason) -> Verdict:
 
 def _not_applicable_year(org, item, rulebook, year, reason) -> Verdict:
     return _not_applicable(org, item, Period(year, 1, "year"), rulebook, reason)
+
+
+def _checked(org, item, rulebook, year, found: Checked | None) -> Verdict:
+    if found is None or not found.counted:
+        return _not_applicable_year(org, item, rulebook, year, f"{year}年本组织没有{item.name}的档案记录。")
+    status = UNMET if found.reasons else MET
+    reasons = list(found.reasons) or [f"{year}年{found.counted}份{item.name}档案均按时限办理，规定材料齐全。"]
+    return _base(
+        org,
+        item,
+        Period(year, 1, "year"),
+        rulebook,
+        None,
+        status=status,
+        required=0,
+        counted=found.counted,
+        reasons=reasons,
+        shortfall="；".join(found.reasons[:3]),
+    )
 
 
 def _unchecked(item: Item) -> str:

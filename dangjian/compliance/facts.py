@@ -59,6 +59,9 @@ CHUNK = 2000
 # Items not kept as activities that another module records: 民主评议党员 by the evaluations app.
 EVALUATION = "member_evaluation"
 EVALUATED_KINDS: frozenset[str] = frozenset({EVALUATION})
+# Items without a frequency that an app checks from its own records: {item code: its findings function,
+# called as f(root, year, as_of) and answering {org id: engine.Checked}}.
+CHECKED_ITEMS = {"member_development": "dangjian.recruitment.pipeline.checked"}
 # The record a talk recorded as 组织生活会前谈话 stands for.
 TALK_RECORDS = "talk_records"
 # Items without a frequency that another app checks: rule code -> a function (root, year, as_of) giving, for
@@ -474,6 +477,11 @@ def iter_verdicts(root: Root, year: int, as_of: dt.date, *, keep=None, book=None
         as_of,
         year=year,
         evaluated_kinds=EVALUATED_KINDS,
+        checked={
+            code: import_string(path)(root, year, as_of)
+            for code, path in CHECKED_ITEMS.items()
+            if options.get("rules") is None or code in options["rules"]
+        },
         **options,
     ):
         check = checked.get(v.rule)

@@ -668,15 +668,20 @@ def check_upload(data: bytes, kind_code: str) -> tuple[bytes, str, str]:
     kind = rulebook.current().record_kinds.get(kind_code)
     if kind is None:
         raise UploadRefused("记录类型不在规则文件中。")
+    return check_content(data, kind.name, kind.media)
+
+
+def check_content(data: bytes, name: str, media: str = "document") -> tuple[bytes, str, str]:
+    """`check_upload` for a document kind named by the caller (e.g. the 发展党员 materials)."""
     if len(data) > policy.UPLOAD_MAX_BYTES:
         raise UploadRefused(f"文件超过 {policy.UPLOAD_MAX_BYTES // (1024 * 1024)} MB，请压缩后再上传。")
     if not data:
         raise UploadRefused("文件是空的。")
     guessed = filetype.guess(data)
-    allowed = IMAGE_TYPES if kind.media == "image" else DOCUMENT_TYPES
+    allowed = IMAGE_TYPES if media == "image" else DOCUMENT_TYPES
     if guessed is None or guessed.extension not in allowed:
-        names = "JPG、PNG 图片" if kind.media == "image" else "PDF、Word、Excel 文件或 JPG、PNG 图片"
-        raise UploadRefused(f"“{kind.name}”只能上传{names}；所传文件的实际内容不是这些类型。")
+        names = "JPG、PNG 图片" if media == "image" else "PDF、Word、Excel 文件或 JPG、PNG 图片"
+        raise UploadRefused(f"“{name}”只能上传{names}；所传文件的实际内容不是这些类型。")
     if guessed.extension in IMAGE_TYPES:
         return reencode(data, guessed.extension), guessed.extension, guessed.mime
     return data, guessed.extension, guessed.mime

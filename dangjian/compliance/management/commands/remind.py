@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from dangjian.compliance.reminders import remind, remind_days
 from dangjian.notifications.outbox import enqueue_delivery
+from dangjian.recruitment.reminders import remind as remind_recruitment
 
 
 class Command(BaseCommand):
@@ -22,8 +23,9 @@ class Command(BaseCommand):
         if days is not None and days < 0:
             raise CommandError("--days 不能为负数。")
         result = remind(day, days)
+        recruitment = remind_recruitment(day, remind_days() if days is None else days)
         enqueue_delivery()  # also picks up earlier deliveries still waiting for a retry
         self.stdout.write(
             f"到期提醒 {result.deadlines} 条，逾期整改 {result.overdue} 条，"
-            f"新写入投递 {result.deliveries} 条。"
+            f"新写入投递 {result.deliveries} 条；发展党员时限提醒投递 {recruitment} 条。"
         )
