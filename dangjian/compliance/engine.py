@@ -19,7 +19,7 @@ import datetime as dt
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from functools import lru_cache
 from typing import Literal, NamedTuple
 
@@ -146,10 +146,14 @@ class Verdict:
 @dataclass(frozen=True)
 class Checked:
     """The verdict of one organisation on an item without a frequency that another app checks from its own
-    records (发展党员: dangjian/recruitment); `reasons` say what is unmet, empty when met."""
+    records (发展党员: dangjian/recruitment; 党员教育: dangjian/education)."""
 
-    counted: int
-    reasons: tuple[str, ...] = ()
+    status: str
+    reasons: tuple[str, ...]
+    counted: int = 0
+    missing_records: tuple[str, ...] = ()
+    shortfall: str = ""
+    days_remaining: int = 0
 
 
 class Brief(NamedTuple):
@@ -336,22 +340,22 @@ def _not_applicable_year(org, item, rulebook, year, reason) -> Verdict:
 
 
 def _checked(org, item, rulebook, year, found: Checked | None) -> Verdict:
-    if found is None or not found.counted:
-        return _not_applicable_year(org, item, rulebook, year, f"{year}年本组织没有{item.name}的档案记录。")
-    status = UNMET if found.reasons else MET
-    reasons = list(found.reasons) or [f"{year}年{found.counted}份{item.name}档案均按时限办理，规定材料齐全。"]
-    return _base(
+    if found is None:
+        return _not_applicable_year(org, item, rulebook, year, f"{year}年本组织没有{item.name}的记录。")
+    verdict = _base(
         org,
         item,
         Period(year, 1, "year"),
         rulebook,
         None,
-        status=status,
+        status=found.status,
         required=0,
         counted=found.counted,
-        reasons=reasons,
-        shortfall="；".join(found.reasons[:3]),
+        reasons=list(found.reasons),
+        missing_records=list(found.missing_records),
+        shortfall=found.shortfall,
     )
+    return replace(verdict, days_remaining=found.days_remaining)
 
 
 def _unchecked(item: Item) -> str:

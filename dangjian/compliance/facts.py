@@ -18,7 +18,7 @@ members present. Every activity says whether anyone was recorded present (出席
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from django.db.models import (
     BooleanField,
@@ -59,14 +59,14 @@ CHUNK = 2000
 # Items not kept as activities that another module records: 民主评议党员 by the evaluations app.
 EVALUATION = "member_evaluation"
 EVALUATED_KINDS: frozenset[str] = frozenset({EVALUATION})
-# Items without a frequency that an app checks from its own records: {item code: its findings function,
-# called as f(root, year, as_of) and answering {org id: engine.Checked}}.
-CHECKED_ITEMS = {"member_development": "dangjian.recruitment.pipeline.checked"}
+# Items without a frequency that an app checks from its own records: {item code: its function, called as
+# f(root, year, as_of) and answering {org id: engine.Checked}; an organisation left out has no records}.
+CHECKED_ITEMS = {
+    "member_development": "dangjian.recruitment.pipeline.checked",
+    "member_education": "dangjian.education.verdicts.checked",
+}
 # The record a talk recorded as 组织生活会前谈话 stands for.
 TALK_RECORDS = "talk_records"
-# Items without a frequency that another app checks: rule code -> a function (root, year, as_of) giving, for
-# a branch's org id, the fields that replace its "not checked" verdict (status, reasons …).
-YEARLY_CHECKS = {"member_education": "dangjian.education.verdicts.yearly_verdicts"}
 
 
 Root = Organisation | Sequence[Organisation]
@@ -463,13 +463,7 @@ def iter_verdicts(root: Root, year: int, as_of: dt.date, *, keep=None, book=None
                 coverage[bundle.org.id, year] = bundle.talk
             yield bundle.org
 
-    wanted = options.get("rules")
-    checked = {
-        code: import_string(path)(root, year, as_of)
-        for code, path in YEARLY_CHECKS.items()
-        if wanted is None or code in wanted
-    }
-    for v in engine.evaluate(
+    yield from engine.evaluate(
         orgs(),
         book or rulebook_module.current(),
         activities,
@@ -483,6 +477,4 @@ def iter_verdicts(root: Root, year: int, as_of: dt.date, *, keep=None, book=None
             if options.get("rules") is None or code in options["rules"]
         },
         **options,
-    ):
-        check = checked.get(v.rule)
-        yield replace(v, **check(v.org_id)) if check else v
+    )

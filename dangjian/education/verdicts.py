@@ -7,12 +7,11 @@ in the verdict (it is read more widely than the members' records): the counts, a
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable
 from decimal import Decimal
 
 from django.db.models import Q
 
-from dangjian.compliance.engine import IN_PROGRESS, INCOMPLETE, MET, UNMET
+from dangjian.compliance.engine import IN_PROGRESS, INCOMPLETE, MET, UNMET, Checked
 from dangjian.compliance.periods import Period
 from dangjian.members.choices import ACTIVE_STATUSES
 from dangjian.members.models import Member
@@ -52,9 +51,9 @@ def decide(
     return status, reasons, missing
 
 
-def yearly_verdicts(root, year: int, as_of: dt.date) -> Callable[[int], dict]:
-    """For the compliance facts: the fields of a branch's 党员教育 verdict by its org id, from the 学时
-    of every branch under `root` read at once (three queries)."""
+def checked(root, year: int, as_of: dt.date) -> dict[int, Checked]:
+    """The compliance hook (compliance/facts.py CHECKED_ITEMS): {branch id: engine.Checked}, from the 学时 of
+    every branch under `root` read at once (three queries). A branch without members is left out."""
     roots = [root] if isinstance(root, Organisation) else list(root)
     under = Q(pk__in=[])
     for r in roots:
@@ -63,21 +62,18 @@ def yearly_verdicts(root, year: int, as_of: dt.date) -> Callable[[int], dict]:
     by_org: dict[int, list[Completion]] = defaultdict(list)
     for c in services.completions(members, year, as_of, with_notes=True, lines=False) if roots else ():
         by_org[c.org_id].append(c)
-
-    def fields(org_id: int) -> dict:
-        rows = by_org.get(org_id, [])
-        if not rows:  # no member of its own (a 党总支, an empty branch): left as the rulebook says
-            return {}
+    running = Period(year, 1, "year").days_remaining(as_of) if as_of.year == year else 0
+    found = {}
+    for org_id, rows in by_org.items():
         status, reasons, missing = decide(rows, sum(c.notes for c in rows), year, as_of)
-        return {
-            "status": status,
-            "reasons": reasons,
-            "missing_records": missing,
-            "shortfall": _shortfall(rows, missing),
-            "days_remaining": Period(year, 1, "year").days_remaining(as_of) if as_of.year == year else 0,
-        }
-
-    return fields
+        found[org_id] = Checked(
+            status,
+            tuple(reasons),
+            missing_records=tuple(missing),
+            shortfall=_shortfall(rows, missing),
+            days_remaining=running,
+        )
+    return found
 
 
 def _shortfall(rows: list[Completion], missing: list[str]) -> str:

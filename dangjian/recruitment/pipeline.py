@@ -123,9 +123,16 @@ def findings(orgs_q: Q, year: int, as_of: dt.date) -> dict[int, Finding]:
 
 
 def checked(root, year: int, as_of: dt.date) -> dict:
-    """The compliance hook (compliance/facts.py CHECKED_ITEMS): {branch id: engine.Checked}."""
-    from dangjian.compliance.engine import Checked
+    """The compliance hook (compliance/facts.py CHECKED_ITEMS): {branch id: engine.Checked}; unmet with its
+    reasons, met when every file of the year kept its limits and records."""
+    from dangjian.compliance.engine import MET, UNMET, Checked
     from dangjian.compliance.facts import under
 
-    found = findings(under(root, "org__"), year, as_of)
-    return {org_id: Checked(f.open_files, tuple(f.reasons)) for org_id, f in found.items()}
+    done = {}
+    for org_id, f in findings(under(root, "org__"), year, as_of).items():
+        if f.reasons:
+            done[org_id] = Checked(UNMET, tuple(f.reasons), f.open_files, shortfall="；".join(f.reasons[:3]))
+        else:
+            met = f"{year}年{f.open_files}份发展党员档案均按时限办理，规定材料齐全。"
+            done[org_id] = Checked(MET, (met,), f.open_files)
+    return done

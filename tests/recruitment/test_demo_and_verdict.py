@@ -37,7 +37,7 @@ def verdict(org, year, as_of):
 @pytest.mark.django_db
 def test_the_verdict_is_computed_from_the_files_without_names(world, make_applicant):
     today = timezone.localdate()
-    assert "档案记录" in verdict(world.branch_a, today.year, today).reasons[0]
+    assert "没有发展党员的记录" in verdict(world.branch_a, today.year, today).reasons[0]
     overdue = make_applicant(
         world.branch_a, name="王逾期", steps=[("application", today - dt.timedelta(days=45))]
     )
@@ -74,7 +74,7 @@ def test_the_engine_takes_a_checked_item_from_its_app():
 
     assert "暂不检查" in run(None).reasons[0]  # no app answers: the rulebook's thresholds, unchecked
     assert run({"member_development": {}}).status == "not_applicable"
-    met = run({"member_development": {1: engine.Checked(3)}})
+    met = run({"member_development": {1: engine.Checked("met", ("按时限办理",), 3)}})
     assert met.status == "met" and met.counted == 3
-    unmet = run({"member_development": {1: engine.Checked(3, ("一名入党申请人的谈话已逾期",))}})
+    unmet = run({"member_development": {1: engine.Checked("unmet", ("一名入党申请人的谈话已逾期",), 3)}})
     assert unmet.status == "unmet" and unmet.reasons == ["一名入党申请人的谈话已逾期"]
