@@ -6,6 +6,8 @@ import datetime as dt
 import http.client
 import os
 import platform
+import shlex
+import shutil
 import statistics
 import subprocess
 import sys
@@ -128,6 +130,39 @@ def throwaway_database(prefix: str):
         yield
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+@contextlib.contextmanager
+def throwaway_postgres(url: str | None = None, port: int = 55450):
+    """`url` when given; otherwise a PostgreSQL cluster of the local binaries in a temporary directory
+    (as the `postgres` user when run as root), removed afterwards."""
+    if url:
+        yield url
+        return
+    versions = sorted(
+        Path("/usr/lib/postgresql").glob("*/bin/initdb"), key=lambda p: int(p.parent.parent.name)
+    )
+    if not versions:
+        raise SystemExit("没有 PostgreSQL：请设置 BENCH_POSTGRES=postgres://… 或安装 PostgreSQL。")
+    bin_dir = versions[-1].parent
+    folder = tempfile.mkdtemp(prefix="dangjian-bench-pg-")
+    as_root = os.geteuid() == 0
+
+    def run(*command: str) -> None:
+        line = [str(bin_dir / command[0]), *command[1:]]
+        subprocess.run(["su", "postgres", "-c", shlex.join(line)] if as_root else line, check=True)
+
+    if as_root:
+        shutil.chown(folder, "postgres", "postgres")
+    data = os.path.join(folder, "data")
+    run("initdb", "-D", data, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C.UTF-8", "-N")
+    options = f"-p {port} -k {folder} -c listen_addresses=127.0.0.1"
+    run("pg_ctl", "-D", data, "-l", os.path.join(folder, "server.log"), "-o", options, "-w", "start")
+    try:
+        yield f"postgres://postgres@127.0.0.1:{port}/postgres"
+    finally:
+        run("pg_ctl", "-D", data, "-m", "fast", "-w", "stop")
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def database_url() -> str:
