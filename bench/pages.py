@@ -51,7 +51,17 @@ INTRO = (
     "用各角色自己的登录会话逐个请求（keep-alive），取 p50/p95；查询次数在同一进程中用测试客户端数得；"
     "基线是同样经过全部中间件、不查数据库的空视图，在同一次运行中测得。目标：p95 ≤ 100 ms，查询 ≤ 20 次。"
 )
-INTROS = {title: INTRO for title in SECTIONS.values()}
+INTROS = {
+    SECTIONS["town"]: INTRO + "页面：各角色的首页、支部合规、全镇看板、活动列表和详情、党员名册、谈心谈话、"
+    "民主评议、违纪处理、通知；演示乡镇（`dangjian demo --seed 1`，25 个党支部）在 SQLite 上。",
+    SECTIONS["county"]: INTRO
+    + "县级规模（`dangjian demo --branches 1800 --members 60000`）在 PostgreSQL 上："
+    "支部书记的首页、活动列表、党员名册，党建指导员的活动列表，"
+    "全县看板（目标 p95 ≤ 1 s、HTML ≤ 300 KB）；并列出支部书记和党建指导员活动列表"
+    "第 1 页的查询计划（EXPLAIN ANALYZE），其中不应有对活动表的顺序扫描。",
+    SECTIONS["growth"]: INTRO + "全镇看板（党建办账号）在 25、450、1,800 个党支部（每支部约 33 名党员）时的"
+    "用时、查询次数和 HTML 大小：查询次数应不随支部数增长。",
+}
 GOAL_MS, GOAL_QUERIES = 100, 20
 COUNTY_DASHBOARD_MS, COUNTY_DASHBOARD_KB = 1000, 300  # the county dashboard: p95 ≤ 1 s, HTML ≤ 300 KB
 
