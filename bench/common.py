@@ -207,7 +207,11 @@ class Served:
 
     def stop(self) -> None:
         self.process.terminate()
-        self.process.wait(timeout=30)
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:  # a worker still busy with a long request
+            self.process.kill()
+            self.process.wait()
 
 
 def _split(text: str, marker: str) -> tuple[str, list[str]]:

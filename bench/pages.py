@@ -125,7 +125,9 @@ class Timer:
         return self.sessions[username]
 
     def sample(self, username: str | None, url: str, repeat: int) -> tuple[list[float], int]:
-        conn = http.client.HTTPConnection("127.0.0.1", self.served.port, timeout=60)
+        conn = http.client.HTTPConnection(
+            "127.0.0.1", self.served.port, timeout=600
+        )  # a county page may crawl
         headers = {"Cookie": f"sessionid={self.session(username)}"} if username else {}
         times, size = [], 0
         try:
