@@ -121,15 +121,17 @@ def static_storages() -> dict:
 @contextlib.contextmanager
 def throwaway_database(prefix: str):
     """A fresh test database (a file for SQLite, so that gunicorn's workers share it), destroyed after."""
+    folder = None
     if connection.vendor == "sqlite":
-        connection.settings_dict["TEST"]["NAME"] = os.path.join(
-            tempfile.mkdtemp(prefix=prefix), "bench.sqlite3"
-        )
+        folder = tempfile.mkdtemp(prefix=prefix)
+        connection.settings_dict["TEST"]["NAME"] = os.path.join(folder, "bench.sqlite3")
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
     try:
         yield
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
+        if folder:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 @contextlib.contextmanager
