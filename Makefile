@@ -38,6 +38,8 @@ test: install
 lint: install
 	$(BIN)/ruff check .
 
+# Every bench on SQLite and PostgreSQL (BENCH_POSTGRES=postgres://…, else a throwaway local cluster);
+# writes docs/benchmarks.md, fails when a goal is missed (docs/benchmarks.md says what each compares).
 bench: install
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
 

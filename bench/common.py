@@ -6,6 +6,8 @@ import datetime as dt
 import http.client
 import os
 import platform
+import shlex
+import shutil
 import statistics
 import subprocess
 import sys
@@ -119,15 +121,50 @@ def static_storages() -> dict:
 @contextlib.contextmanager
 def throwaway_database(prefix: str):
     """A fresh test database (a file for SQLite, so that gunicorn's workers share it), destroyed after."""
+    folder = None
     if connection.vendor == "sqlite":
-        connection.settings_dict["TEST"]["NAME"] = os.path.join(
-            tempfile.mkdtemp(prefix=prefix), "bench.sqlite3"
-        )
+        folder = tempfile.mkdtemp(prefix=prefix)
+        connection.settings_dict["TEST"]["NAME"] = os.path.join(folder, "bench.sqlite3")
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
     try:
         yield
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
+        if folder:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def throwaway_postgres(url: str | None = None, port: int = 55450):
+    """`url` when given; otherwise a PostgreSQL cluster of the local binaries in a temporary directory
+    (as the `postgres` user when run as root), removed afterwards."""
+    if url:
+        yield url
+        return
+    versions = sorted(
+        Path("/usr/lib/postgresql").glob("*/bin/initdb"), key=lambda p: int(p.parent.parent.name)
+    )
+    if not versions:
+        raise SystemExit("没有 PostgreSQL：请设置 BENCH_POSTGRES=postgres://… 或安装 PostgreSQL。")
+    bin_dir = versions[-1].parent
+    folder = tempfile.mkdtemp(prefix="dangjian-bench-pg-")
+    as_root = os.geteuid() == 0
+
+    def run(*command: str) -> None:
+        line = [str(bin_dir / command[0]), *command[1:]]
+        subprocess.run(["su", "postgres", "-c", shlex.join(line)] if as_root else line, check=True)
+
+    if as_root:
+        shutil.chown(folder, "postgres", "postgres")
+    data = os.path.join(folder, "data")
+    run("initdb", "-D", data, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C.UTF-8", "-N")
+    options = f"-p {port} -k {folder} -c listen_addresses=127.0.0.1"
+    run("pg_ctl", "-D", data, "-l", os.path.join(folder, "server.log"), "-o", options, "-w", "start")
+    try:
+        yield f"postgres://postgres@127.0.0.1:{port}/postgres"
+    finally:
+        run("pg_ctl", "-D", data, "-m", "fast", "-w", "stop")
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def database_url() -> str:
@@ -172,7 +209,11 @@ class Served:
 
     def stop(self) -> None:
         self.process.terminate()
-        self.process.wait(timeout=30)
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:  # a worker still busy with a long request
+            self.process.kill()
+            self.process.wait()
 
 
 def _split(text: str, marker: str) -> tuple[str, list[str]]:

@@ -22,6 +22,13 @@ class PhoneOrUsernameBackend(ModelBackend):
             return None
         return super().authenticate(request, username=username, password=password, **kwargs)
 
+    def get_user(self, user_id):
+        """The session's user with their member, its organisation and the account's scope in one query:
+        every page asks for them (access.py, the navigation)."""
+        users = get_user_model()._default_manager.select_related("member__org", "scope_org")
+        user = users.filter(pk=user_id).first()
+        return user if user is not None and self.user_can_authenticate(user) else None
+
 
 def lockout_username(request, credentials=None) -> str:
     """The name django-axes counts failures under: a phone number becomes its account's username, so

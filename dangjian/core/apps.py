@@ -1,8 +1,17 @@
 from django.apps import AppConfig, apps
 
-# What no page loads: ReDoc (the API docs use Swagger UI), htmx 4 and the htmx extensions; compressing
+# What no page loads: ReDoc (the API docs use Swagger UI), htmx 4 and the htmx extensions, and the admin's
+# select2 (only `autocomplete_fields` load it; no admin here has any) with its 60 translations; compressing
 # them took most of a cold `make run`. Swagger UI's source maps stay: the manifest checks references to them.
-UNUSED_STATIC = ["redoc.*", "django_htmx/ext/*", "django_htmx/htm*-4*"]
+UNUSED_STATIC = [
+    "redoc.*",
+    "django_htmx/ext/*",
+    "django_htmx/htm*-4*",
+    "admin/js/vendor/select2/*",
+    "admin/css/vendor/select2/*",
+    "admin/js/autocomplete.js",
+    "admin/css/autocomplete.css",
+]
 # Third-party apps whose names are plain English strings (their models' names are translated in
 # core/locale): how the admin index shows them.
 THIRD_PARTY_LABELS = {

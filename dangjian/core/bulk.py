@@ -37,12 +37,24 @@ def _insert(model, fields, quoted, rows: Sequence[Sequence], batch_size: int) ->
             cursor.executemany(sql, rows[start : start + batch_size])
 
 
+def _datetimes():
+    """The datetime adapter, remembering its answers: the rows of one insert share their timestamps."""
+    seen: dict = {}
+
+    def adapt(value):
+        if value not in seen:
+            seen[value] = connection.ops.adapt_datetimefield_value(value)
+        return seen[value]
+
+    return adapt
+
+
 def _value_getters(fields):
     """(attname, converter) per column; converters run once per value, without the ORM's compile step."""
     out = []
     for f in fields:
         if isinstance(f, models.DateTimeField):
-            out.append((f.attname, lambda v, f=f: connection.ops.adapt_datetimefield_value(v)))
+            out.append((f.attname, _datetimes()))
         elif isinstance(f, models.DateField):
             out.append((f.attname, lambda v, f=f: connection.ops.adapt_datefield_value(v)))
         elif type(f).get_prep_value is not models.Field.get_prep_value and not isinstance(

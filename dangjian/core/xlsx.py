@@ -1,6 +1,7 @@
 """Writing lists to .xlsx downloads."""
 
 import datetime as dt
+import functools
 import math
 import re
 from collections.abc import Iterable, Sequence
@@ -246,8 +247,8 @@ def download(filename: str, content: bytes) -> HttpResponse:
 _NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _DATE_FORMAT_IDS = {14, 15, 16, 17, 18, 19, 20, 21, 22, 27, 30, 36, 45, 46, 47, 50, 57}
-_CELL_REF = r"([A-Z]+)(\d*)"
-_INTEGER = r"\s*-?\d{1,30}\s*"  # read exactly: a float would change an 18-digit ID number
+_CELL_REF = re.compile(r"([A-Z]+)(\d*)")
+_INTEGER = re.compile(r"\s*-?\d{1,30}\s*")  # read exactly: a float would change an 18-digit ID number
 _LAST_SERIAL = 2958465  # Excel's last date, 9999-12-31
 
 
@@ -327,12 +328,14 @@ def _unescape(text: str) -> str:
 
 def _column_index(ref: str) -> int | None:
     """The 0-based column of a cell reference; None beyond XFD (a crafted reference)."""
-    import re
-
-    match = re.match(_CELL_REF, ref)
+    match = _CELL_REF.match(ref)
     if match is None:
         raise ValueError(f"bad cell reference {ref[:20]!r}")
-    letters = match.group(1)
+    return _letters_index(match.group(1))
+
+
+@functools.lru_cache(maxsize=256)  # a sheet repeats the same few column letters on every row
+def _letters_index(letters: str) -> int | None:
     if len(letters) > 3:
         return None
     n = 0
@@ -468,10 +471,6 @@ class Book:
         return values
 
     def _value(self, c):
-        import datetime as dt
-        import math
-        import re
-
         kind = c.get("t")
         if kind == "inlineStr":
             return _unescape("".join(t.text or "" for t in c.iter(f"{_NS}t")))
@@ -489,7 +488,7 @@ class Book:
         if kind == "str":
             return _unescape(v)
         try:
-            number = int(v) if re.fullmatch(_INTEGER, v) else float(v)
+            number = int(v) if _INTEGER.fullmatch(v) else float(v)
         except ValueError:
             number = math.nan
         if not math.isfinite(number):

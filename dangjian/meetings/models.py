@@ -122,7 +122,11 @@ class Activity(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "组织生活"
         ordering = ["-date", "-planned_start", "-id"]
-        indexes = [models.Index(fields=["org", "kind", "status", "date"])]
+        indexes = [
+            models.Index(fields=["org", "kind", "status", "date"]),
+            # The list's order: a page of many branches' activities is read from here, not sorted.
+            models.Index(fields=["date", "planned_start", "id"], name="meetings_activity_list_order"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.date:%Y-%m-%d} {self.kind_name} {self.title}"

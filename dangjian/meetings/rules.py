@@ -8,6 +8,7 @@
 """
 
 import rules
+from django.db.models import Q
 
 from dangjian.accounts.access import access_for, committee_kinds
 
@@ -40,11 +41,18 @@ def member_ids(access):
 
 
 def visible_activities(user):
+    """The activities the user may see. The organisations they read and the activities they see as a
+    member are read first as two short id lists (index look-ups), so that the database combines index
+    scans, or walks the list's date index and stops at a page, instead of joining a county's
+    activities against a subquery (which PostgreSQL answers with a sequential scan)."""
     access = access_for(user)
     if access.sees_everything:
         return Activity.objects.select_related("org")
-    by_post = Activity.objects.order_by().filter(org__in=access.visible_orgs().values("pk")).values("pk")
-    return Activity.objects.filter(pk__in=by_post.union(member_ids(access))).select_related("org")
+    orgs = list(access.visible_orgs().values_list("pk", flat=True)) if access.view else []
+    own = [row["pk"] for row in member_ids(access)]
+    if not orgs and not own:
+        return Activity.objects.none()
+    return Activity.objects.filter(Q(org_id__in=orgs) | Q(pk__in=own)).select_related("org")
 
 
 @rules.predicate

@@ -246,12 +246,16 @@ def import_members(file: IO[bytes], allowed_orgs, user=None) -> ImportResult:
     orgs = {o.code: o for o in Organisation.objects.all()}
     allowed_ids = set(allowed_orgs.values_list("pk", flat=True))
     rows = list(rows)
-    existing = _existing([h for h in (_id_hash(row, index) for _, row in rows) if h])
+    hashes = _id_hashes(rows, index)  # once per row: the checks below reuse them
+    existing = _existing(list(hashes.values()))
+    today = timezone.localdate()
     found: list[Problem] = []
     members: list[tuple[int, Member]] = []
     seen: dict[str, int] = {}
     for row_number, row in rows:
-        member, row_problems, id_number = _build(row_number, row, index, orgs, allowed_ids, existing)
+        member, row_problems, id_number = _build(
+            row_number, row, index, orgs, allowed_ids, existing, hashes, today
+        )
         found.extend(row_problems)
         if id_number in seen:  # also when either row has other problems: both rows are named
             found.append(Problem(row_number, "身份证号", f"与第{seen[id_number]}行重复"))
@@ -281,16 +285,24 @@ def _cell(row, index, header):
     return row[index[header]] if header in index and index[header] < len(row) else None
 
 
-def _id_hash(row, index) -> str | None:
-    try:
-        id_number = _id_number(_cell(row, index, "身份证号"))
-    except ValueError:
-        return None
-    return None if idcard.problem(id_number) else crypto.lookup_hash(id_number)
+def _id_hashes(rows, index) -> dict[str, str]:
+    """{ID number: look-up hash} of the rows' valid ID numbers."""
+    hashes = {}
+    for _, row in rows:
+        try:
+            id_number = _id_number(_cell(row, index, "身份证号"))
+        except ValueError:
+            continue
+        if id_number not in hashes and not idcard.problem(id_number):
+            hashes[id_number] = crypto.lookup_hash(id_number)
+    return hashes
 
 
-def _build(row_number, row, index, orgs, allowed_ids, existing) -> tuple[Member | None, list[Problem], str]:
-    """The member of a row, or None with the row's problems; and the row's ID number when it is valid."""
+def _build(
+    row_number, row, index, orgs, allowed_ids, existing, hashes, today
+) -> tuple[Member | None, list[Problem], str]:
+    """The member of a row, or None with the row's problems; and the row's ID number when it is valid
+    (`hashes`: the valid ones, from `_id_hashes`)."""
     found: list[Problem] = []
     values: dict[str, object] = {}
     for column in COLUMNS:
@@ -325,10 +337,10 @@ def _build(row_number, row, index, orgs, allowed_ids, existing) -> tuple[Member 
         else:
             values[attr] = org
     id_number = values.get("id_number", "")
-    if idcard.problem(id_number):
+    if id_number not in hashes:
         id_number = ""
     # A name is checked as a name when it is new: one registered before names were checked is kept.
-    old = existing.get(crypto.lookup_hash(id_number)) if id_number else None
+    old = existing.get(hashes[id_number]) if id_number else None
     if values.get("name") and (old is None or old.name != values["name"]):
         if problem := validators.field_problem(Member, "name", values["name"]):
             found.append(Problem(row_number, FIELD_HEADER["name"], problem))
@@ -342,10 +354,10 @@ def _build(row_number, row, index, orgs, allowed_ids, existing) -> tuple[Member 
     )
     member.ethnicity = member.ethnicity or "汉族"
     member.status = member.status or Status.NORMAL
-    if not idcard.problem(member.id_number):
+    if id_number:
         member.birth_date = member.birth_date or idcard.birth_date(member.id_number)
         member.gender = member.gender or idcard.gender(member.id_number)
-    for attr, message in problems(member).items():
+    for attr, message in problems(member, today).items():
         found.append(Problem(row_number, FIELD_HEADER.get(attr, attr), message.rstrip("。")))
     if found:
         return None, found, id_number

@@ -144,8 +144,9 @@ class Member(models.Model):
 DUPLICATE_ELSEWHERE = "该身份证号已在其他组织登记，请联系镇党建办。"
 
 
-def problems(member: Member) -> dict[str, str]:
-    """What is wrong with a member's data, by field, in Chinese; shared by the forms and the import."""
+def problems(member: Member, today: dt.date | None = None) -> dict[str, str]:
+    """What is wrong with a member's data, by field, in Chinese; shared by the forms and the import
+    (which passes `today` once for all its rows)."""
     errors: dict[str, str] = {}
     member.id_number = idcard.normalise(member.id_number)
     if problem := idcard.problem(member.id_number):
@@ -162,7 +163,7 @@ def problems(member: Member) -> dict[str, str]:
         errors["ethnicity"] = "请填写规范的民族名称，如“汉族”。"
     if member.birth_date and member.joined_on and member.joined_on < _add_years(member.birth_date, ADULT_AGE):
         errors["joined_on"] = "入党时应年满十八周岁，请核对入党日期或出生日期。"
-    if member.joined_on and member.joined_on > timezone.localdate():
+    if member.joined_on and member.joined_on > (today or timezone.localdate()):
         errors["joined_on"] = "入党日期不能晚于今天。"
     if member.confirmed_on and member.joined_on and member.confirmed_on <= member.joined_on:
         errors["confirmed_on"] = "转正日期应晚于入党日期。"

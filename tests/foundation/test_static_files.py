@@ -23,6 +23,25 @@ def collected(settings, tmp_path):
 
 def test_unused_vendor_files_are_not_collected(collected):
     assert not [p for p in collected if "redoc" in p or p.startswith("django_htmx/ext/") or "-4" in p]
+    assert not [p for p in collected if "select2" in p or "autocomplete" in p]
+
+
+def test_the_admin_forms_find_their_static_files(collected, world, client):
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from dangjian.accounts.models import User
+
+    admin = User.objects.create_superuser("root", password="Root-pass-2026")
+    client.force_login(admin)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = TOTPDevice.objects.create(user=admin, name="手机").persistent_id
+    session.save()
+    pages = [client.get(url) for url in ("/admin/", "/admin/orgs/position/add/", "/admin/orgs/organisation/")]
+    assert all(page.status_code == 200 for page in pages)
+    wanted = {path for page in pages for path in re.findall(r'/static/([^"\'?]+)', page.content.decode())}
+    assert collected["admin/js/core.js"] in wanted
+    assert wanted <= set(collected.values())
 
 
 def test_every_static_file_a_page_asks_for_is_collected(collected, world, client_for):
