@@ -24,6 +24,7 @@ from django.utils import timezone
 from dangjian.compliance import facts
 from dangjian.compliance.engine import MET, NOT_APPLICABLE, STATUS_LABELS
 from dangjian.compliance.periods import Period
+from dangjian.dues import services as dues
 from dangjian.evaluations.models import Campaign, Participant, SelfEvaluation, VoterRight
 from dangjian.meetings import services as meetings
 from dangjian.meetings.models import (
@@ -295,6 +296,7 @@ def branch_home(access, as_of: dt.date, kinds: dict, leaves: list) -> dict:
             .select_related("org")
             .order_by("planned_start")
         )
+        context["dues"] = dues.home_arrears(Organisation.objects.filter(access.org_q(paths=run)), as_of)
         context["rectifications"] = list(
             Rectification.objects.filter(status=RectificationStatus.OPEN, activity__in=scope)
             .select_related("activity__org", "owner")
