@@ -184,7 +184,7 @@ def record_payment(
                 f"（或 {m.year}年{m.month}月 早于入党时间），请先核定。"
             )
         amount = (amounts or {}).get(m, state.owing)
-        if amount <= 0:
+        if state.settled or amount <= 0:
             _refuse(f"{member.name} {m.year}年{m.month}月的党费已交清，无需再交。")
         this_month = month_start(paid_on)
         entries.append(

@@ -39,6 +39,8 @@ XLSX = {
     "unqualified": ("/evaluations/unqualified/?format=xlsx", "office", "不合格党员及处置情况", FORMULA_NAME),
     "excellent_doc": ("{campaign}excellent.xlsx", "secretary_a", "优秀党员名单", "甲1"),
     "unqualified_doc": ("{campaign}unqualified.xlsx", "secretary_a", "不合格党员名单及处置措施", LONG),
+    "dues_ledger": (f"/dues/org/BRA/ledger.xlsx?year={YEAR}", "secretary_a", "党费交纳台帐", FORMULA_NAME),
+    "dues_summary": (f"/dues/summary/?year={YEAR}&format=xlsx", "office", "党费收缴汇总", "乙企业党支部"),
 }
 # The modules that write .xlsx exports; a new one must be added to XLSX above.
 WRITERS = {
@@ -49,6 +51,7 @@ WRITERS = {
     "discipline/views.py",
     "evaluations/views.py",
     "evaluations/documents.py",
+    "dues/documents.py",
 }
 
 
