@@ -76,12 +76,17 @@ def _paid(ids: list[int], start: dt.date | None = None, end: dt.date | None = No
 
 
 def ledgers(member_ids: Iterable[int], last: dt.date) -> dict[int, MemberLedger]:
-    """Each member's months from the ledger's start to `last`: four queries, whatever the count."""
-    ids = _ids(member_ids)
+    """Each member's months from the ledger's start to `last`: four queries whatever the count (three when
+    given Member objects)."""
+    given = list(member_ids)
+    ids = _ids(given)
     profiles = _profiles(ids, last.year)
     reliefs = _reliefs(ids)
     paid = _paid(ids, end=last)
-    joined = dict(Member.objects.filter(pk__in=ids).values_list("pk", "joined_on"))
+    if given and all(isinstance(m, Member) for m in given):  # their dates already loaded
+        joined = {m.pk: m.joined_on for m in given}
+    else:
+        joined = dict(Member.objects.filter(pk__in=ids).values_list("pk", "joined_on"))
     return {
         i: MemberLedger(
             i, ledger.states(profiles.get(i, {}), reliefs.get(i, []), paid.get(i, {}), joined.get(i), last)
@@ -499,7 +504,7 @@ class BranchArrears:
 
 def home_arrears(branches, as_of: dt.date) -> list[BranchArrears]:
     """For a secretary's to-do: per branch they run, how many members are behind, how much, and who is
-    six months or more behind: five queries whatever the number of branches."""
+    six months or more behind: four queries whatever the number of branches."""
     members = list(
         Member.objects.filter(org__in=branches, status__in=ACTIVE_STATUSES)
         .select_related("org")
