@@ -132,24 +132,33 @@ def populate(ctx) -> None:
 
 
 def scale(members, first_year: int, years: int, seed: int = 1) -> int:
-    """A county's ledger for the benchmark: a profile per member and year and one monthly payment per
-    member and month (bulk, no history rows). Returns the number of entries written."""
+    """A county's ledger for the benchmark: a profile per member and year, one payment per member and
+    year with an entry per month (bulk, no history rows); a few members stop paying. Returns the
+    number of payments written."""
     rng = random.Random(seed)
     months = months_between(dt.date(first_year, 1, 1), dt.date(first_year + years - 1, 12, 1))
     written = 0
     batch: list[tuple[Payment, list[Entry]]] = []
+    profiles: list[Profile] = []
+
+    def flush():
+        with transaction.atomic():
+            Profile.objects.bulk_create(profiles, batch_size=CHUNK)
+            _bulk_ledger(batch)
+        n = len(batch)
+        batch.clear()
+        profiles.clear()
+        return n
+
     for member in members:
-        profiles = [_profile(rng, member, "", y) for y in range(first_year, first_year + years)]
-        Profile.objects.bulk_create(profiles)
-        monthly = {p.year: p.monthly for p in profiles}
+        mine = [_profile(rng, member, "", y) for y in range(first_year, first_year + years)]
+        profiles.extend(mine)
+        monthly = {p.year: p.monthly for p in mine}
         stop = len(months) - (rng.randint(1, 8) if rng.random() < 0.03 else 0)
-        for m in months[:stop]:
-            batch.append(_payment(member, [m], monthly, m.replace(day=15), Method.CASH))
+        for year in range(first_year, first_year + years):  # one payment a year, an entry a month
+            paid = [m for m in months[:stop] if m.year == year]
+            if paid:
+                batch.append(_payment(member, paid, monthly, paid[0].replace(day=15), Method.TRANSFER))
         if len(batch) >= CHUNK:
-            with transaction.atomic():
-                _bulk_ledger(batch)
-            written += len(batch)
-            batch = []
-    with transaction.atomic():
-        _bulk_ledger(batch)
-    return written + len(batch)
+            written += flush()
+    return written + flush()

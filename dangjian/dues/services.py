@@ -71,7 +71,7 @@ def _paid(ids: list[int], start: dt.date | None = None, end: dt.date | None = No
     out: dict[int, dict[dt.date, Decimal]] = defaultdict(dict)
     rows = Entry.objects.filter(q).order_by().values_list("member_id", "month").annotate(s=Sum("amount"))
     for member_id, month, total in rows:
-        out[member_id][month] = total
+        out[member_id][month] = Decimal(total).quantize(ZERO)  # SQLite's sums come back as plain numbers
     return out
 
 
