@@ -21,8 +21,8 @@ import django  # noqa: E402
 django.setup()
 
 from django.db import connection  # noqa: E402
-from django.utils import timezone  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.utils import timezone  # noqa: E402
 
 from bench.common import machine, throwaway_database  # noqa: E402
 from dangjian.demo import town  # noqa: E402
@@ -47,7 +47,8 @@ WITH due AS (
 )
 SELECT o.id, o.code, o.name, due.due, paid.m, paid.paid, handed.amount, handed.last
 FROM orgs_organisation o
-LEFT JOIN due ON due.org_id = o.id LEFT JOIN paid ON paid.org_id = o.id LEFT JOIN handed ON handed.org_id = o.id
+LEFT JOIN due ON due.org_id = o.id LEFT JOIN paid ON paid.org_id = o.id
+LEFT JOIN handed ON handed.org_id = o.id
 WHERE o.kind = 'branch' ORDER BY o.path, paid.m
 """
 
@@ -102,11 +103,13 @@ def main(argv=None) -> None:
         theirs = timed(hand, args.repeat)
         print(machine())
         print(
-            f"members {Member.objects.count():,}; branches {branches.count():,}; entries {Entry.objects.count():,} "
+            f"members {Member.objects.count():,}; branches {branches.count():,}; "
+            f"entries {Entry.objects.count():,} "
             f"(payments {entries:,}); build: members {built_members:.0f} s, ledger {built_ledger:.0f} s"
         )
         print(
-            f"summary rows {len(rows):,} for {year}; queries: all branches {len(all_q)}, 10 branches {len(few_q)}"
+            f"summary rows {len(rows):,} for {year}; "
+            f"queries: all branches {len(all_q)}, 10 branches {len(few_q)}"
         )
         print(f"town_summary median {ours[0] * 1000:.0f} ms (min {ours[1] * 1000:.0f} ms)")
         print(f"hand SQL     median {theirs[0] * 1000:.0f} ms (min {theirs[1] * 1000:.0f} ms)")
