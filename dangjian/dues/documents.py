@@ -36,7 +36,7 @@ def branch_ledger(org, year: int, month: int | None = None) -> Document:
             r.rate,
             f"{r.due:.2f}",
             f"{r.paid:.2f}",
-            r.paid_on,
+            r.paid_on or "",
             r.months,
             r.notes,
         ]
