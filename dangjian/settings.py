@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "dangjian.supervision",
     "dangjian.education",
     "dangjian.recruitment",
+    "dangjian.dues",
     "dangjian.demo",
 ]
 

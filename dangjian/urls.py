@@ -22,6 +22,7 @@ urlpatterns = [
     path("supervision/", include("dangjian.supervision.urls")),
     path("education/", include("dangjian.education.urls")),
     path("recruitment/", include("dangjian.recruitment.urls")),
+    path("dues/", include("dangjian.dues.urls")),
     path("api/", api.urls),
     path("api/<path:rest>", unknown_path),
     path("admin/", admin.site.urls),

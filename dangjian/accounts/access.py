@@ -223,6 +223,24 @@ class Access:
         and the 党建办 above it; not the read-only 上级 accounts, instructors or members (issue 13)."""
         return self.can_manage_org(org)
 
+    # 党费: bases and amounts are personal data. A member sees their own; whoever runs a branch (书记,
+    # 副书记, 组织委员; a 党总支's leaders and the town office above it) sees and keeps its ledger; a 上级党委
+    # reads the collection totals by branch, never a member's base. Instructors and 党小组长 see none.
+    def can_keep_dues(self, org: Organisation) -> bool:
+        return self.can_manage_org(org)
+
+    def can_see_dues_of(self, member) -> bool:
+        return member.pk == self.member_id or self.can_manage_org(member.org)
+
+    def can_approve_dues_relief(self, org: Organisation) -> bool:
+        """The 上一级党委's approval of a branch's 减免 decision: recorded by the (town) office above the
+        branch, never by the branch itself nor a 党总支 (not a 党委)."""
+        return self.is_office and any(org.path.startswith(p) and org.path != p for p in self.manage)
+
+    def dues_summary_paths(self) -> tuple[str, ...]:
+        """Where the user reads the collection summary (totals by branch): what they run or oversee."""
+        return self.manage + (self.view if self.is_oversight else ())
+
     def can_see_sensitive(self, member) -> bool:
         """Full ID and phone numbers: for the member themself and whoever runs their organisation."""
         return member.pk == self.member_id or self.can_manage_member(member)

@@ -40,6 +40,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from dangjian.accounts.access import Access
+from dangjian.dues import theme_day as dues_theme_day
 from dangjian.evaluations.models import Ballot, Campaign, Decision, SelfEvaluation
 from dangjian.meetings.models import Activity, AgendaItem, Attendance, AttendanceStatus, Record, Rectification
 from dangjian.meetings.models import Status as ActivityStatus
@@ -417,6 +418,8 @@ def stream(root: Root, year: int, as_of: dt.date) -> Iterator[OrgBundle]:
     book = rulebook_module.current()
     needs = {i.code: (i.parts, _all_records(i)) for i in book.activity_items()}
     led_by = _led_by()
+    # 主题党日 at which dues were recorded: the ledger is their 党费 part and record (the dues app decides).
+    dues_paid = dues_theme_day.paid_activities(Activity.objects.filter(_held(root, year, as_of)).values("pk"))
     pending_activity = next(activities, None)
     pending_record = next(records, None)
     for org in orgs:
@@ -435,6 +438,7 @@ def stream(root: Root, year: int, as_of: dt.date) -> Iterator[OrgBundle]:
                     talks_before.get(org.id, ()),
                     needs,
                 )
+                fact = dues_theme_day.with_ledger(fact, dues_paid)
                 grouped[org.id, fact.kind].append(fact)
             pending_activity = next(activities, None)
         if org.id in evaluations:

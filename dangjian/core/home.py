@@ -25,6 +25,7 @@ from dangjian.compliance import facts
 from dangjian.compliance.engine import MET, NOT_APPLICABLE, STATUS_LABELS
 from dangjian.compliance.periods import Period
 from dangjian.education.services import inactive_flags
+from dangjian.dues import services as dues
 from dangjian.evaluations.models import Campaign, Participant, SelfEvaluation, VoterRight
 from dangjian.meetings import services as meetings
 from dangjian.meetings.models import (
@@ -300,6 +301,7 @@ def branch_home(access, as_of: dt.date, kinds: dict, leaves: list) -> dict:
             .order_by("planned_start")
         )
         context["inactive"] = inactive_flags(Member.objects.filter(access.org_q("org__", paths=run)), as_of)
+        context["dues"] = dues.home_arrears(Organisation.objects.filter(access.org_q(paths=run)), as_of)
         context["rectifications"] = list(
             Rectification.objects.filter(status=RectificationStatus.OPEN, activity__in=scope)
             .select_related("activity__org", "owner")

@@ -206,7 +206,7 @@ def branch_completion(request, org_code: str, year: Year | None = None):
 @router.get("/branches/{org_code}/inactive", response=list[FlagOut], summary="连续6个月未参加组织生活的党员")
 def branch_inactive(request, org_code: str):
     _, org = _branch(request, org_code)
-    return services.inactive_flags(services.branch_members(org), timezone.localdate())
+    return services.inactive_flags_with_dues(services.branch_members(org), timezone.localdate())
 
 
 @router.get("/trainings", response=list[TrainingOut], summary="登记的学习培训")

@@ -198,6 +198,22 @@ def inactive_flags(
     return inactivity.flags(list(people.values()), facts, as_of, required, paid_months)
 
 
+def inactive_flags_with_dues(members: QuerySet, as_of: dt.date) -> list[inactivity.Flag]:
+    """`inactive_flags` with the dues ground too (党章 第九条: six months without organisational life, or
+    without paying dues), from the dues ledger: for the branch's own page and API. The home shows the dues
+    ground in its arrears card instead, so it is not counted twice there."""
+    from dangjian.dues.services import months_unpaid
+
+    months = policy.current().inactivity.months
+    ids = members.filter(status__in=ACTIVE_STATUSES).values_list("pk", flat=True)
+    # Months unpaid as the dues ledger counts them (from each member's ledger start, exemptions settled),
+    # given as the months paid in the window before them.
+    unpaid = months_unpaid(list(ids), as_of)
+    window = range(1, months + 1)
+    paid = {i: {inactivity.month_start(as_of, b) for b in window if b > unpaid.get(i, 0)} for i in ids}
+    return inactive_flags(members, as_of, paid)
+
+
 # ---- a member's record of organisational life ----
 
 

@@ -71,7 +71,7 @@ def branch(request, code):
             :50
         ],
         "can_manage": access.can_manage_org(org),
-        "flags": services.inactive_flags(members, timezone.localdate()),
+        "flags": services.inactive_flags_with_dues(members, timezone.localdate()),
         "book": policy.current(),
     }
     return render(request, "education/branch.html", context)

@@ -42,6 +42,8 @@ XLSX = {
     "unqualified_doc": ("{campaign}unqualified.xlsx", "secretary_a", "不合格党员名单及处置措施", LONG),
     "supervision": ("/supervision/rounds/{round}/findings.xlsx", "office", "督查发现", FORMULA_NAME),
     "member_record": ("/education/member/{member}/record/?format=xlsx", "office", "组织生活记录", "=1+1"),
+    "dues_ledger": (f"/dues/org/BRA/ledger.xlsx?year={YEAR}", "secretary_a", "党费交纳台帐", FORMULA_NAME),
+    "dues_summary": (f"/dues/summary/?year={YEAR}&format=xlsx", "office", "党费收缴汇总", "乙企业党支部"),
 }
 # The modules that write .xlsx exports; a new one must be added to XLSX above.
 WRITERS = {
@@ -54,6 +56,7 @@ WRITERS = {
     "evaluations/documents.py",
     "supervision/rounds/documents.py",
     "education/views.py",
+    "dues/documents.py",
 }
 
 

@@ -130,6 +130,5 @@ def test_home_takes_a_fixed_number_of_queries(role, world, client_for, today, dj
     )
     appoint(world.members_b[4], world.branch_b, PositionTitle.INSTRUCTOR)  # guides two branches now
     client = client_for(role)
-    # 23: the 党员教育 verdict reads 学时 (two queries) and the six-month flags (one), whatever the size
-    with django_assert_max_num_queries(23):
+    with django_assert_max_num_queries(20):
         assert client.get("/").status_code == 200
