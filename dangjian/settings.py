@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "dangjian.evaluations",
     "dangjian.notifications",
     "dangjian.supervision",
+    "dangjian.assessment",
     "dangjian.demo",
 ]
 

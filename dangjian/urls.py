@@ -20,6 +20,7 @@ urlpatterns = [
     path("evaluations/", include("dangjian.evaluations.urls")),
     path("notifications/", include("dangjian.notifications.urls")),
     path("supervision/", include("dangjian.supervision.urls")),
+    path("assessment/", include("dangjian.assessment.urls")),
     path("api/", api.urls),
     path("api/<path:rest>", unknown_path),
     path("admin/", admin.site.urls),

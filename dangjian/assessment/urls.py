@@ -1,0 +1,20 @@
+from django.urls import path
+
+from . import views
+
+app_name = "assessment"
+urlpatterns = [
+    path("", views.town_table, name="table"),
+    path("mine/", views.mine, name="mine"),
+    path("org/<slug:code>/<int:year>/", views.sheet, name="sheet"),
+    path("org/<slug:code>/<int:year>/entry/", views.entry, name="entry"),
+    path("org/<slug:code>/<int:year>/correct/", views.correct, name="correct"),
+    path("org/<slug:code>/<int:year>/object/", views.object_to, name="object"),
+    path("objections/", views.objections, name="objections"),
+    path("objections/<int:pk>/answer/", views.answer, name="answer"),
+    path("<int:year>/finalise/", views.finalise, name="finalise"),
+    path("<int:year>/ranking/", views.ranking, name="ranking"),
+    path("schemes/", views.schemes, name="schemes"),
+    path("schemes/<int:pk>/", views.scheme, name="scheme"),
+    path("schemes/<int:pk>/publish/", views.publish_scheme, name="publish_scheme"),
+]

@@ -1,0 +1,368 @@
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from dangjian.accounts.access import access_for
+from dangjian.core import xlsx
+from dangjian.core.params import FIRST_YEAR
+from dangjian.orgs.choices import OrgCategory, OrgKind
+from dangjian.orgs.models import Organisation
+
+from . import services
+from .models import Objection, SchemeVersion
+
+SORTS = {
+    "score": ("得分率", lambda r: (r.sheet.score is None, -(r.sheet.score or 0), r.sheet.code)),
+    "code": ("组织代码", lambda r: r.sheet.code),
+    "change": ("同比变化", lambda r: (r.change is None, -(r.change or 0), r.sheet.code)),
+}
+
+
+def _office(request):
+    access = access_for(request.user)
+    if not access.is_office:
+        raise PermissionDenied("只有党建办可以进行此操作。")
+    return access
+
+
+def _reader(request):
+    access = access_for(request.user)
+    if not access.reads_assessment:
+        raise PermissionDenied("只有党建办和上级党委可以查看全镇考核。")
+    return access
+
+
+def _year(value, default: int) -> int:
+    try:
+        year = int(value or default)
+    except ValueError as exc:
+        raise Http404("年度格式不正确。") from exc
+    if not FIRST_YEAR <= year <= timezone.localdate().year + 1:
+        raise Http404("年度超出范围。")
+    return year
+
+
+def _roots(access) -> list[Organisation]:
+    return list(
+        Organisation.objects.filter(path__in=access.view).exclude(kind=OrgKind.GROUP).order_by("path")
+    )
+
+
+def _branch(request, code: str) -> Organisation:
+    access = access_for(request.user)
+    org = get_object_or_404(access.visible_orgs().filter(kind=OrgKind.BRANCH), code=code)
+    if not access.can_view_sheet(org):
+        raise PermissionDenied
+    return org
+
+
+@login_required
+def town_table(request):
+    """全镇考核表: scores, grades, rank within kind, year-on-year, filters, export and charts."""
+    access = _reader(request)
+    today = timezone.localdate()
+    year = _year(request.GET.get("year"), today.year)
+    category = request.GET.get("category", "")
+    category = category if category in OrgCategory.values else ""
+    sort = request.GET.get("sort", "score")
+    sort = sort if sort in SORTS else "score"
+    roots = _roots(access)
+    t = services.table(roots, year, today, category)
+    rows = sorted(t.rows, key=SORTS[sort][1])
+    grade = request.GET.get("grade", "")
+    if grade:
+        rows = [r for r in rows if r.sheet.grade == grade]
+    if request.GET.get("format") == "xlsx":
+        headers, body = services.table_sheet(t, rows)
+        content = xlsx.workbook_bytes(
+            f"{year}年度党支部考核表", headers, body, org=access.scope_name(), period=f"{year}年"
+        )
+        return xlsx.download(f"考核表-{year}.xlsx", content)
+    query = request.GET.copy()
+    query.pop("sort", None)
+    return render(
+        request,
+        "assessment/table.html",
+        {
+            "t": t,
+            "rows": rows,
+            "year": year,
+            "years": range(today.year - 3, today.year + 1),
+            "category": category,
+            "categories": OrgCategory.choices,
+            "grade": grade,
+            "sort": sort,
+            "sorts": [(k, v[0]) for k, v in SORTS.items()],
+            "query": query.urlencode(),
+            "charts": {"distribution": t.distribution(), "areas": t.by_area()},
+            "is_office": access.is_office,
+            "open_objections": Objection.objects.filter(
+                status=Objection.Status.OPEN, sheet__year=year
+            ).count(),
+        },
+    )
+
+
+@login_required
+def sheet(request, code: str, year: int):
+    """A branch's sheet: every line with what produced its points."""
+    org = _branch(request, code)
+    access = access_for(request.user)
+    year = _year(year, year)
+    today = timezone.localdate()
+    try:
+        found, scheme, label, frozen = services.branch_sheet(org, year, today)
+    except ValidationError as exc:
+        raise Http404(exc.messages[0]) from exc
+    state = services.year_state(year)
+    deadline = services.objection_deadline(state, scheme)
+    return render(
+        request,
+        "assessment/sheet.html",
+        {
+            "org": org,
+            "year": year,
+            "sheet": found,
+            "scheme": scheme,
+            "scheme_label": label,
+            "state": state,
+            "frozen": frozen,
+            "corrections": frozen.corrections.select_related("made_by") if frozen else [],
+            "objections": frozen.objections.select_related("raised_by", "answered_by") if frozen else [],
+            "deadline": deadline,
+            "can_object": frozen is not None and access.can_object(org) and deadline and today <= deadline,
+            "is_office": access.is_office,
+            "entry_lines": [i for i in scheme.indicators if i.kind in ("office", "adjust")],
+            "rank": services.rank_of(org, year) if not access.reads_assessment else None,
+        },
+    )
+
+
+@login_required
+def mine(request):
+    """本支部考核: the sheet of the first branch the user runs, this year."""
+    org = access_for(request.user).manageable_orgs().filter(kind=OrgKind.BRANCH).order_by("path").first()
+    if org is None:
+        raise PermissionDenied("只有支部书记、组织委员可以查看本支部考核。")
+    return redirect("assessment:sheet", org.code, timezone.localdate().year)
+
+
+def _back(org, year):
+    return redirect(reverse("assessment:sheet", args=[org.code, year]))
+
+
+def _float(value: str) -> float:
+    try:
+        return float(value)
+    except (TypeError, ValueError) as exc:
+        raise ValidationError("分值应为数字，例如 4 或 4.5。") from exc
+
+
+@login_required
+@require_POST
+def entry(request, code: str, year: int):
+    _office(request)
+    org = _branch(request, code)
+    try:
+        services.save_entry(
+            org,
+            year,
+            request.POST.get("indicator", ""),
+            _float(request.POST.get("points")),
+            request.POST.get("note", ""),
+            request.user,
+        )
+    except ValidationError as exc:
+        messages.error(request, f"未保存：{exc.messages[0]}")
+    else:
+        messages.success(request, "已保存评分和说明。")
+    return _back(org, year)
+
+
+@login_required
+@require_POST
+def correct(request, code: str, year: int):
+    _office(request)
+    org = _branch(request, code)
+    try:
+        _, _, _, frozen = services.branch_sheet(org, year, timezone.localdate())
+        if frozen is None:
+            raise ValidationError(f"{year}年度考核尚未定稿：得分随事实自动更新，无需更正。")
+        services.correct(
+            frozen,
+            request.POST.get("indicator", ""),
+            _float(request.POST.get("points")),
+            request.POST.get("reason", ""),
+            request.user,
+        )
+    except ValidationError as exc:
+        messages.error(request, f"未更正：{exc.messages[0]}")
+    else:
+        messages.success(request, "已更正，原分值和理由已保留。")
+    return _back(org, year)
+
+
+@login_required
+@require_POST
+def object_to(request, code: str, year: int):
+    org = _branch(request, code)
+    if not access_for(request.user).can_object(org):
+        raise PermissionDenied("只有本支部书记、组织委员可以提出申诉。")
+    try:
+        _, _, _, frozen = services.branch_sheet(org, year, timezone.localdate())
+        if frozen is None:
+            raise ValidationError("考核定稿后才能申诉；定稿前得分随事实更新，请先补齐记录。")
+        services.raise_objection(
+            frozen,
+            request.POST.get("indicator", ""),
+            request.POST.get("text", ""),
+            request.user,
+            timezone.localdate(),
+        )
+    except ValidationError as exc:
+        messages.error(request, f"未提交：{exc.messages[0]}")
+    else:
+        messages.success(request, "申诉已提交，党建办答复后会在这里显示。")
+    return _back(org, year)
+
+
+@login_required
+def objections(request):
+    _reader(request)
+    found = Objection.objects.select_related("sheet__org", "raised_by", "answered_by")
+    state = request.GET.get("status", Objection.Status.OPEN)
+    if state in Objection.Status.values:
+        found = found.filter(status=state)
+    return render(
+        request,
+        "assessment/objections.html",
+        {
+            "objections": found[:200],
+            "status": state,
+            "statuses": Objection.Status.choices,
+            "is_office": access_for(request.user).is_office,
+        },
+    )
+
+
+@login_required
+@require_POST
+def answer(request, pk: int):
+    _office(request)
+    objection = get_object_or_404(Objection, pk=pk)
+    accept = request.POST.get("decision") == "accept"
+    try:
+        points = _float(request.POST.get("points")) if accept else None
+        services.answer_objection(objection, accept, request.POST.get("answer", ""), request.user, points)
+    except ValidationError as exc:
+        messages.error(request, f"未答复：{exc.messages[0]}")
+    else:
+        messages.success(request, "已答复申诉。" + ("得分已按采纳的申诉更正。" if accept else ""))
+    return redirect("assessment:objections")
+
+
+@login_required
+@require_POST
+def finalise(request, year: int):
+    access = _office(request)
+    try:
+        services.finalise(_roots(access), year, request.user, timezone.localdate())
+    except ValidationError as exc:
+        messages.error(request, f"未定稿：{exc.messages[0]}")
+    else:
+        messages.success(request, f"{year}年度考核已定稿：得分已冻结，此后的修改须通过更正并写明理由。")
+    return redirect(reverse("assessment:table") + f"?year={year}")
+
+
+@login_required
+@require_POST
+def ranking(request, year: int):
+    _office(request)
+    publish = request.POST.get("publish") == "1"
+    try:
+        services.publish_ranking(year, publish)
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    else:
+        messages.success(
+            request,
+            "已向各党支部公布其在同类党组织中的排名。" if publish else "已撤回排名，各党支部不再看到排名。",
+        )
+    return redirect(reverse("assessment:table") + f"?year={year}")
+
+
+@login_required
+def schemes(request):
+    access = _reader(request)
+    if request.method == "POST":
+        _office(request)
+        try:
+            draft = services.create_draft(
+                _year(request.POST.get("year"), timezone.localdate().year), request.user
+            )
+        except ValidationError as exc:
+            messages.error(request, exc.messages[0])
+            return redirect("assessment:schemes")
+        return redirect("assessment:scheme", draft.pk)
+    return render(
+        request,
+        "assessment/schemes.html",
+        {
+            "versions": SchemeVersion.objects.select_related("created_by"),
+            "is_office": access.is_office,
+            "year": timezone.localdate().year,
+        },
+    )
+
+
+@login_required
+def scheme(request, pk: int):
+    access = _reader(request)
+    version = get_object_or_404(SchemeVersion, pk=pk)
+    problems = []
+    if request.method == "POST":
+        _office(request)
+        text = request.POST.get("text", "")
+        try:
+            effective = dt.date.fromisoformat(request.POST.get("effective_from", ""))
+        except ValueError:
+            problems = ["请填写生效日期，格式如 2026-03-01。"]
+        else:
+            try:
+                services.save_draft(version, text, effective)
+            except ValidationError as exc:
+                problems = exc.messages
+            else:
+                messages.success(request, "草稿已保存并通过校验。")
+                return redirect("assessment:scheme", version.pk)
+        version.text = text
+    return render(
+        request,
+        "assessment/scheme.html",
+        {
+            "version": version,
+            "problems": problems,
+            "editable": access.is_office and version.status == SchemeVersion.Status.DRAFT,
+        },
+    )
+
+
+@login_required
+@require_POST
+def publish_scheme(request, pk: int):
+    _office(request)
+    version = get_object_or_404(SchemeVersion, pk=pk)
+    try:
+        services.publish_scheme(version)
+    except ValidationError as exc:
+        messages.error(request, f"未发布：{'；'.join(exc.messages)}")
+    else:
+        messages.success(request, f"{version}已发布，自 {version.effective_from:%Y-%m-%d} 起用于计分。")
+    return redirect("assessment:scheme", version.pk)
