@@ -39,6 +39,7 @@ XLSX = {
     "unqualified": ("/evaluations/unqualified/?format=xlsx", "office", "不合格党员及处置情况", FORMULA_NAME),
     "excellent_doc": ("{campaign}excellent.xlsx", "secretary_a", "优秀党员名单", "甲1"),
     "unqualified_doc": ("{campaign}unqualified.xlsx", "secretary_a", "不合格党员名单及处置措施", LONG),
+    "assessment": (f"/assessment/?year={YEAR}&format=xlsx", "office", f"{YEAR}年度党支部考核表", "BRA"),
 }
 # The modules that write .xlsx exports; a new one must be added to XLSX above.
 WRITERS = {
@@ -49,6 +50,7 @@ WRITERS = {
     "discipline/views.py",
     "evaluations/views.py",
     "evaluations/documents.py",
+    "assessment/views.py",
 }
 
 
