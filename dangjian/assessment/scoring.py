@@ -69,6 +69,10 @@ class Line:
     evidence: list[Evidence] = field(default_factory=list)
     correction: str = ""  # the reason, when a correction or an accepted objection set the points
 
+    @property
+    def shown(self) -> str:
+        return "待定" if self.points is None else f"{self.points:g}"
+
     def as_json(self) -> dict:
         return {
             **{k: getattr(self, k) for k in ("code", "area", "name", "kind", "weight", "points", "detail")},

@@ -139,6 +139,7 @@ def sheet(request, code: str, year: int):
             "deadline": deadline,
             "can_object": frozen is not None and access.can_object(org) and deadline and today <= deadline,
             "is_office": access.is_office,
+            "reads_town": access.reads_assessment,
             "entry_lines": [i for i in scheme.indicators if i.kind in ("office", "adjust")],
             "rank": services.rank_of(org, year) if not access.reads_assessment else None,
         },
