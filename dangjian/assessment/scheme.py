@@ -73,6 +73,7 @@ class Scheme:
     indicators: tuple[Indicator, ...]
     vetoes: tuple[Veto, ...]
     objection_days: int
+    objection_remind_days: int = 3
 
     def indicator(self, code: str) -> Indicator | None:
         return next((i for i in self.indicators if i.code == code), None)
@@ -197,11 +198,14 @@ def parse(text: str, rule_codes: set[str] | None = None) -> Scheme:
             problems.append(f"{where}的规则 {veto.rule} 不在规则库中")
         vetoes.append(veto)
 
-    days = (data.get("objections") or {}).get("days", 15)
-    objection_days = int(_number(days, "申诉期限 objections.days", problems, minimum=1))
+    window = data.get("objections") or {}
+    objection_days = int(_number(window.get("days", 15), "申诉期限 objections.days", problems, minimum=1))
+    remind_days = int(_number(window.get("remind_days", 3), "申诉提醒 objections.remind_days", problems))
     if problems:
         raise SchemeError(problems)
-    return Scheme(name, total, source, tuple(grades), tuple(indicators), tuple(vetoes), objection_days)
+    return Scheme(
+        name, total, source, tuple(grades), tuple(indicators), tuple(vetoes), objection_days, remind_days
+    )
 
 
 def rule_codes() -> set[str]:

@@ -3,6 +3,7 @@ import datetime as dt
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from dangjian.assessment.reminders import remind as remind_objections
 from dangjian.compliance.reminders import remind, remind_days
 from dangjian.notifications.outbox import enqueue_delivery
 
@@ -22,8 +23,9 @@ class Command(BaseCommand):
         if days is not None and days < 0:
             raise CommandError("--days 不能为负数。")
         result = remind(day, days)
+        objections = remind_objections(day)
         enqueue_delivery()  # also picks up earlier deliveries still waiting for a retry
         self.stdout.write(
             f"到期提醒 {result.deadlines} 条，逾期整改 {result.overdue} 条，"
-            f"新写入投递 {result.deliveries} 条。"
+            f"考核申诉期提醒投递 {objections} 条，新写入投递 {result.deliveries + objections} 条。"
         )
