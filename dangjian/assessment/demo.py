@@ -19,17 +19,21 @@ def populate(ctx) -> None:
     office = User.objects.get(username="dangjianban")
     last = ctx.today.year - 1
     branches = sorted(ctx.branches, key=lambda b: b.code)
-    for n, branch in enumerate(branches):
-        points, note = EDUCATION_NOTES[n % len(EDUCATION_NOTES)]
-        services.save_entry(branch, last, "education", points, note, office)
-    services.save_entry(branches[0], last, "adjust", 2, "获县委组织部“五星级党支部”表彰。", office)
-    services.finalise([ctx.town], last, office, ctx.today)
     secretary = User.objects.filter(
         member__positions__title="secretary", member__positions__org__kind="branch"
     ).first()
-    if secretary is not None:  # the demo's 书记 login objects to its branch's 党员教育管理 mark
-        org = secretary.member.positions.filter(title="secretary", org__kind="branch").first().org
-        sheet = FrozenSheet.objects.get(org=org, year=last)
+    objecting = (
+        secretary.member.positions.filter(title="secretary", org__kind="branch").first().org
+        if secretary
+        else None
+    )
+    for n, branch in enumerate(branches):
+        points, note = EDUCATION_NOTES[-1 if branch == objecting else n % len(EDUCATION_NOTES)]
+        services.save_entry(branch, last, "education", points, note, office)
+    services.save_entry(branches[0], last, "adjust", 2, "获县委组织部“五星级党支部”表彰。", office)
+    services.finalise([ctx.town], last, office, ctx.today)
+    if objecting is not None:  # the demo's 书记 login objects to its branch's 党员教育管理 mark
+        sheet = FrozenSheet.objects.get(org=objecting, year=last)
         objection = services.raise_objection(
             sheet,
             "education",
