@@ -11,11 +11,11 @@ from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from dangjian.accounts.access import access_for
-from dangjian.core.api import DbId, Year
+from dangjian.core.api import DbId, Message, Year
 from dangjian.orgs.choices import OrgKind
 
-from . import services
-from .models import Objection, SchemeVersion
+from . import services, surveys
+from .models import Objection, SchemeVersion, Survey, SurveyRight
 
 router = Router(tags=["考核"])
 
@@ -354,3 +354,66 @@ def ranking(request, year: Year, payload: RankingIn):
         return _year_out(services.publish_ranking(year, payload.publish))
     except ValidationError as exc:
         _refuse(exc)
+
+
+class SurveyOut(Schema):
+    id: int
+    year: int
+    title: str
+    status: str
+    closes_on: dt.date
+
+
+class BranchResultOut(Schema):
+    org_id: int
+    answers: int
+    shown: bool
+    by_question: list[tuple[str, dict[str, int]]]
+    comments: list[str]
+
+
+class AnswerSurveyIn(Schema):
+    choices: dict[str, str]
+    comment: str = Field("", max_length=200)
+
+
+@router.get("/surveys", response=list[SurveyOut], summary="满意度测评")
+@paginate
+def list_surveys(request):
+    access = access_for(request.user)
+    if not (access.reads_assessment or access.is_manager):
+        raise PermissionDenied
+    return Survey.objects.all()
+
+
+@router.get(
+    "/surveys/{survey_id}/results", response=list[BranchResultOut], summary="测评结果（少于最低份数时不显示）"
+)
+def survey_results(request, survey_id: DbId):
+    access = access_for(request.user)
+    survey = get_object_or_404(Survey, pk=survey_id)
+    if access.reads_assessment:
+        org_ids = None
+    elif access.is_manager:
+        org_ids = list(access.manageable_orgs().filter(kind=OrgKind.BRANCH).values_list("pk", flat=True))
+    else:
+        raise PermissionDenied
+    return list(surveys.results(survey, org_ids).values())
+
+
+@router.post(
+    "/surveys/{survey_id}/answer", response=Message, summary="党员填写满意度测评（不记名，每人一次）"
+)
+def answer_survey(request, survey_id: DbId, payload: AnswerSurveyIn):
+    access = access_for(request.user)
+    survey = get_object_or_404(Survey, pk=survey_id, status=Survey.Status.OPEN)
+    if (
+        not access.member_id
+        or not SurveyRight.objects.filter(survey=survey, member_id=access.member_id).exists()
+    ):
+        raise PermissionDenied
+    try:
+        surveys.answer(survey, payload.choices, payload.comment, member=request.user.member)
+    except ValidationError as exc:
+        _refuse(exc)
+    return {"detail": "已提交，谢谢！答卷不记名。"}

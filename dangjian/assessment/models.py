@@ -1,10 +1,12 @@
 """考核: schemes published for a year, the office's entries, the year's 定稿 with frozen sheets, corrections
 and 申诉. Live scores are computed (services.py); only what the office decides is stored."""
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 
-from dangjian.core.validators import multi_line
+from dangjian.core.validators import multi_line, single_line
 
 
 class SchemeVersion(models.Model):
@@ -186,3 +188,109 @@ class Objection(models.Model):
 
     def __str__(self) -> str:
         return f"申诉 {self.indicator}"
+
+
+class Survey(models.Model):
+    """满意度测评 of a year: every branch's members (logged in) and 群众 (one-time codes) answer the
+    questions once; answers are sealed until the close and never linked to who gave them."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "进行中"
+        CLOSED = "closed", "已结束"
+
+    year = models.PositiveSmallIntegerField("年度")
+    title = models.CharField("名称", max_length=100, validators=[single_line])
+    questions = models.JSONField("问卷")  # the questionnaire as opened (data/survey.toml)
+    closes_on = models.DateField("截止日期")
+    status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.OPEN)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="发起人", on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField("发起时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "满意度测评"
+        ordering = ["-year", "-pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class SurveyRight(models.Model):
+    """Who may answer, and whether they have: a member of the branch, or a one-time code (群众), stored
+    only as its keyed hash. Nothing here says which answer was theirs."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="rights")
+    org = models.ForeignKey("orgs.Organisation", on_delete=models.CASCADE, related_name="+")
+    member = models.ForeignKey(
+        "members.Member", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    code_hash = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    has_answered = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "测评资格"
+        constraints = [
+            models.UniqueConstraint(fields=["survey", "member"], name="one_survey_right_per_member"),
+            models.CheckConstraint(
+                condition=models.Q(member__isnull=False, code_hash__isnull=True)
+                | models.Q(member__isnull=True, code_hash__isnull=False),
+                name="survey_right_is_member_or_code",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return "测评资格"
+
+
+class SurveyAnswer(models.Model):
+    """One answer: a random key, the branch it is about, member or 群众, the sealed choices (until the
+    close, when they are counted into SurveyCount and the comments kept apart)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="answers")
+    org = models.ForeignKey("orgs.Organisation", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField("答卷人", max_length=8, choices=[("member", "党员"), ("public", "群众")])
+    sealed = models.BinaryField(null=True, editable=False)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "测评答卷"
+
+    def __str__(self) -> str:
+        return "测评答卷"
+
+
+class SurveyCount(models.Model):
+    """The count of one choice for one question and branch, written at the close."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="counts")
+    org = models.ForeignKey("orgs.Organisation", on_delete=models.CASCADE, related_name="+")
+    question = models.CharField(max_length=40)
+    choice = models.CharField(max_length=40)
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "测评统计"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["survey", "org", "question", "choice"], name="one_count_per_choice"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.question} {self.choice} {self.count}"
+
+
+class SurveyComment(models.Model):
+    """A comment of an answer, without its answer: a random key, in random order."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="comments")
+    org = models.ForeignKey("orgs.Organisation", on_delete=models.CASCADE, related_name="+")
+    text = models.CharField(max_length=200, validators=[single_line])
+
+    class Meta:
+        verbose_name = verbose_name_plural = "测评意见"
+
+    def __str__(self) -> str:
+        return "测评意见"

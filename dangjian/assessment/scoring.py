@@ -28,10 +28,15 @@ class SurveyResult:
     basic: int = 0
     dissatisfied: int = 0
     url: str = ""
+    respondents: int = 0  # people who answered (each answers every question); 0: one question only
 
     @property
     def answers(self) -> int:
         return self.satisfied + self.basic + self.dissatisfied
+
+    @property
+    def people(self) -> int:
+        return self.respondents or self.answers
 
 
 @dataclass(frozen=True)
@@ -149,8 +154,8 @@ def score_findings(ind: Indicator, findings: Iterable) -> Line:
 
 
 def score_survey(ind: Indicator, survey: SurveyResult | None) -> Line:
-    if survey is None or survey.answers < ind.min_answers:
-        answered = survey.answers if survey else 0
+    if survey is None or survey.people < ind.min_answers:
+        answered = survey.people if survey else 0
         why = "尚未开展满意度测评" if survey is None else f"有效答卷不足 {ind.min_answers} 份"
         return _line(
             ind, None, f"{why}，暂不计分。", [Evidence(f"答卷 {answered} 份", survey.url)] if survey else []
@@ -158,7 +163,8 @@ def score_survey(ind: Indicator, survey: SurveyResult | None) -> Line:
     share = (survey.satisfied + ind.partial * survey.basic) / survey.answers
     detail = (
         f"满意 {survey.satisfied}、基本满意 {survey.basic}（每份按 {ind.partial:g} 计）、不满意 "
-        f"{survey.dissatisfied}，共 {survey.answers} 份：{ind.weight:g} × {share:.2%}"
+        f"{survey.dissatisfied}（{survey.people} 人作答，共 {survey.answers} 项回答）："
+        f"{ind.weight:g} × {share:.2%}"
     )
     return _line(ind, ind.weight * share, detail, [Evidence("满意度测评结果", survey.url)])
 

@@ -18,7 +18,7 @@ from dangjian.orgs.choices import OrgCategory, OrgKind
 from dangjian.orgs.models import Organisation
 
 from . import scheme as schemes
-from . import scoring, sources
+from . import scoring, sources, surveys
 from .models import Correction, Entry, FrozenSheet, Objection, SchemeVersion, YearState
 
 DEFAULT_LABEL = "默认方案"
@@ -180,6 +180,10 @@ def _entries(year: int, org_ids) -> dict[int, dict[str, scoring.Entry]]:
     return found
 
 
+def _survey_url(survey, org_id: int) -> str:
+    return reverse("assessment:survey", args=[survey.pk]) + f"#org-{org_id}"
+
+
 def _scheme_rules(scheme: schemes.Scheme) -> list[str]:
     return [r for i in scheme.indicators for r in i.rules] + [v.rule for v in scheme.vetoes]
 
@@ -193,6 +197,7 @@ def live_sheets(roots, year: int, as_of: dt.date) -> tuple[list[scoring.Sheet], 
     entries = _entries(year, None)  # a year's entries are a few per branch: one query without an IN list
     links = _links(year)
     rules = _scheme_rules(scheme)
+    satisfaction = surveys.scored(year, _survey_url)
     sheets = []
     for row in m.rows:
         facts = scoring.BranchFacts(
@@ -203,6 +208,7 @@ def live_sheets(roots, year: int, as_of: dt.date) -> tuple[list[scoring.Sheet], 
             outcomes={rule: cell.outcomes for rule, cell in row.cells.items()},
             verdict_links=links(row.code, rules),
             findings=findings.get(row.org_id, []),
+            survey=satisfaction.get(row.org_id),
             entries=entries.get(row.org_id, {}),
         )
         sheets.append(scoring.sheet(scheme, facts))
@@ -282,6 +288,7 @@ def branch_sheet(
         outcomes=outcomes,
         verdict_links=_links(year)(org.code, _scheme_rules(scheme)),
         findings=sources.findings_by_org(year, [org.pk]).get(org.pk, []),
+        survey=surveys.scored(year, _survey_url).get(org.pk),
         entries=_entries(year, [org.pk]).get(org.pk, {}),
     )
     return scoring.sheet(scheme, facts), scheme, label, None

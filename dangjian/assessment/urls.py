@@ -17,4 +17,10 @@ urlpatterns = [
     path("schemes/", views.schemes, name="schemes"),
     path("schemes/<int:pk>/", views.scheme, name="scheme"),
     path("schemes/<int:pk>/publish/", views.publish_scheme, name="publish_scheme"),
+    path("surveys/", views.survey_list, name="surveys"),
+    path("surveys/<int:pk>/", views.survey_detail, name="survey"),
+    path("surveys/<int:pk>/close/", views.survey_close, name="survey_close"),
+    path("surveys/<int:pk>/codes/<slug:code>/", views.survey_codes, name="survey_codes"),
+    path("surveys/<int:pk>/answer/", views.survey_answer, name="survey_answer"),
+    path("q/", views.public_answer, name="public_answer"),
 ]

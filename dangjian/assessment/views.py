@@ -12,11 +12,12 @@ from django.views.decorators.http import require_POST
 from dangjian.accounts.access import access_for
 from dangjian.core import xlsx
 from dangjian.core.params import FIRST_YEAR
+from dangjian.evaluations import qr
 from dangjian.orgs.choices import OrgCategory, OrgKind
 from dangjian.orgs.models import Organisation
 
-from . import services
-from .models import Objection, SchemeVersion
+from . import services, surveys
+from .models import Objection, SchemeVersion, Survey, SurveyRight
 
 SORTS = {
     "score": ("得分率", lambda r: (r.sheet.score is None, -(r.sheet.score or 0), r.sheet.code)),
@@ -367,3 +368,189 @@ def publish_scheme(request, pk: int):
     else:
         messages.success(request, f"{version}已发布，自 {version.effective_from:%Y-%m-%d} 起用于计分。")
     return redirect("assessment:scheme", version.pk)
+
+
+# ---- 满意度测评 ----
+
+
+def _survey_orgs(access, survey):
+    """The branches whose results the user reads: all for the office and 上级, else those they run."""
+    if access.reads_assessment:
+        return None
+    ids = list(access.manageable_orgs().filter(kind=OrgKind.BRANCH).values_list("pk", flat=True))
+    if not ids:
+        raise PermissionDenied("只有党建办、上级党委和支部书记、组织委员可以查看测评结果。")
+    return ids
+
+
+@login_required
+def survey_list(request):
+    access = access_for(request.user)
+    if request.method == "POST":
+        _office(request)
+        try:
+            closes_on = dt.date.fromisoformat(request.POST.get("closes_on", ""))
+        except ValueError:
+            messages.error(request, "未发起：请填写截止日期，格式如 2026-12-31。")
+            return redirect("assessment:surveys")
+        try:
+            survey = surveys.open_survey(
+                _roots(access),
+                _year(request.POST.get("year"), timezone.localdate().year),
+                request.POST.get("title", ""),
+                closes_on,
+                request.user,
+                timezone.localdate(),
+            )
+        except ValidationError as exc:
+            messages.error(request, f"未发起：{exc.messages[0]}")
+            return redirect("assessment:surveys")
+        messages.success(request, "满意度测评已发起，各党支部党员登录后即可作答。")
+        return redirect("assessment:survey", survey.pk)
+    mine = (
+        Survey.objects.filter(
+            status=Survey.Status.OPEN, rights__member_id=access.member_id, rights__has_answered=False
+        )
+        if access.member_id
+        else Survey.objects.none()
+    )
+    if not (access.reads_assessment or access.is_manager or access.member_id):
+        raise PermissionDenied
+    return render(
+        request,
+        "assessment/surveys.html",
+        {
+            "surveys": Survey.objects.all() if (access.reads_assessment or access.is_manager) else [],
+            "to_answer": mine,
+            "is_office": access.is_office,
+            "year": timezone.localdate().year,
+            "closes_on": timezone.localdate() + dt.timedelta(days=14),
+        },
+    )
+
+
+@login_required
+def survey_detail(request, pk: int):
+    access = access_for(request.user)
+    survey = get_object_or_404(Survey, pk=pk)
+    org_ids = _survey_orgs(access, survey)
+    found = surveys.results(survey, org_ids)
+    branches = Organisation.objects.filter(
+        kind=OrgKind.BRANCH,
+        pk__in=org_ids if org_ids is not None else SurveyRight.objects.filter(survey=survey).values("org_id"),
+    ).order_by("code")
+    return render(
+        request,
+        "assessment/survey.html",
+        {
+            "survey": survey,
+            "rows": [(b, found.get(b.pk)) for b in branches],
+            "is_office": access.is_office,
+            "can_issue": {b.pk for b in branches if access.is_office or access.can_manage_org(b)},
+        },
+    )
+
+
+@login_required
+@require_POST
+def survey_close(request, pk: int):
+    _office(request)
+    survey = get_object_or_404(Survey, pk=pk)
+    try:
+        surveys.close_survey(survey)
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    else:
+        messages.success(request, "测评已结束，结果已统计并计入考核。")
+    return redirect("assessment:survey", survey.pk)
+
+
+@login_required
+@require_POST
+def survey_codes(request, pk: int, code: str):
+    access = access_for(request.user)
+    survey = get_object_or_404(Survey, pk=pk)
+    org = get_object_or_404(access.manageable_orgs().filter(kind=OrgKind.BRANCH), code=code)
+    try:
+        count = int(request.POST.get("count") or 0)
+        codes = surveys.issue_codes(survey, org, count)
+    except (ValueError, ValidationError) as exc:
+        messages.error(request, getattr(exc, "messages", ["数量应为整数。"])[0])
+        return redirect("assessment:survey", survey.pk)
+    link = request.build_absolute_uri(reverse("assessment:public_answer"))
+    return render(
+        request,
+        "assessment/survey_codes.html",
+        {
+            "survey": survey,
+            "org": org,
+            "link": link,
+            "codes": [(c, qr.svg(f"{link}?code={c}")) for c in codes],
+        },
+    )
+
+
+def _choices(request, survey) -> dict[str, str]:
+    return {q["code"]: request.POST.get(f"q-{q['code']}", "") for q in survey.questions["questions"]}
+
+
+@login_required
+def survey_answer(request, pk: int):
+    """A member answers, once; the answer is stored without any link to them."""
+    access = access_for(request.user)
+    survey = get_object_or_404(Survey, pk=pk, status=Survey.Status.OPEN)
+    right = (
+        SurveyRight.objects.filter(survey=survey, member_id=access.member_id).select_related("org").first()
+        if access.member_id
+        else None
+    )
+    if right is None:
+        raise PermissionDenied("您不在本次测评的范围内。")
+    problems = []
+    if request.method == "POST":
+        try:
+            surveys.answer(
+                survey, _choices(request, survey), request.POST.get("comment", ""), member=request.user.member
+            )
+        except ValidationError as exc:
+            problems = exc.messages
+        else:
+            messages.success(request, "已提交，谢谢！您的答卷不记名，任何人都无法看到是谁填写的。")
+            return redirect("home")
+    return render(
+        request,
+        "assessment/answer.html",
+        {
+            "survey": survey,
+            "org": right.org,
+            "answered": right.has_answered,
+            "problems": problems,
+            "post": request.POST,
+        },
+    )
+
+
+def public_answer(request):
+    """群众 answer with a one-time code (from a printed slip or its QR code); no login."""
+    survey = Survey.objects.filter(status=Survey.Status.OPEN).order_by("-pk").first()
+    problems, done = [], False
+    code = request.POST.get("code") or request.GET.get("code", "")
+    if request.method == "POST" and survey is not None:
+        try:
+            surveys.answer(survey, _choices(request, survey), request.POST.get("comment", ""), code=code)
+        except ValidationError as exc:
+            problems = exc.messages
+        else:
+            done = True
+    return render(
+        request,
+        "assessment/answer.html",
+        {
+            "survey": survey,
+            "public": True,
+            "code": code,
+            "problems": problems,
+            "done": done,
+            "post": request.POST,
+        },
+    )
