@@ -1,9 +1,13 @@
 """The demo's assessment: last year scored, with the office's 党员教育管理 marks, finalised, one branch's
-申诉 accepted (its correction kept) and the ranking published; this year scored live as records come in."""
+申诉 accepted (its correction kept) and the ranking published; this year scored live as records come in,
+with a 满意度测评 open that about half of the members have answered."""
+
+import datetime as dt
 
 from dangjian.accounts.models import User
+from dangjian.members.models import Member
 
-from . import services
+from . import services, surveys
 from .models import FrozenSheet
 
 EDUCATION_NOTES = [
@@ -45,3 +49,19 @@ def populate(ctx) -> None:
             objection, True, "经核对档案盒，记录属实，按台账齐全评定。", office, points=5
         )
     services.publish_ranking(last, True)
+    _open_survey(ctx, office)
+
+
+CHOICES = ("satisfied", "satisfied", "satisfied", "basic", "dissatisfied")
+COMMENTS = ("希望主题党日多结合村里的实际工作。", "党课内容很实在，希望多请老党员讲讲。", "")
+
+
+def _open_survey(ctx, office) -> None:
+    survey = surveys.open_survey(
+        [ctx.town], ctx.today.year, "", ctx.today + dt.timedelta(days=14), office, ctx.today
+    )
+    rng = ctx.rng
+    for member in Member.objects.filter(pk__in=survey.rights.values("member_id")).order_by("pk"):
+        if rng.random() < 0.5:
+            choices = {q["code"]: rng.choice(CHOICES) for q in survey.questions["questions"]}
+            surveys.answer(survey, choices, rng.choice(COMMENTS), member=member)

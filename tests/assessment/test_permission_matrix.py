@@ -5,8 +5,8 @@ and objects to it; members and other branches are refused (see tests/matrix.py).
 import pytest
 from django.utils import timezone
 
-from dangjian.assessment import services
-from dangjian.assessment.models import FrozenSheet, SchemeVersion
+from dangjian.assessment import services, surveys
+from dangjian.assessment.models import FrozenSheet, SchemeVersion, Survey
 from tests.matrix import Case, cases_for, check
 
 from .helpers import LAST_YEAR
@@ -45,7 +45,64 @@ def published(w):
     return version
 
 
+MANAGERS = frozenset({"office", "oversight", "secretary_a", "organiser_b"})
+BRANCH_MEMBERS = frozenset(
+    {"secretary_a", "organiser_b", "instructor_a", "group_leader_a", "member_a", "member_b"}
+)
+ANSWER = {"q-work": "satisfied", "q-life": "basic", "comment": "好"}
+
+
+def survey(w):
+    found = Survey.objects.filter(status="open").first()
+    return found or surveys.open_survey(
+        [w.town], Y + 1, "", timezone.localdate(), w.user("office"), timezone.localdate()
+    )
+
+
 CASES = [
+    Case("surveys", lambda w: "/assessment/surveys/", MANAGERS | BRANCH_MEMBERS),
+    Case(
+        "open survey",
+        lambda w: "/assessment/surveys/",
+        OFFICE,
+        method="post",
+        data=lambda w: {"year": Y + 1, "closes_on": "2099-01-01"},
+        ok=(302,),
+    ),
+    Case("survey", lambda w: f"/assessment/surveys/{survey(w).pk}/", MANAGERS),
+    Case(
+        "close survey",
+        lambda w: f"/assessment/surveys/{survey(w).pk}/close/",
+        OFFICE,
+        method="post",
+        ok=(302,),
+    ),
+    Case(
+        "codes B",
+        lambda w: f"/assessment/surveys/{survey(w).pk}/codes/BRB/",
+        frozenset({"office", "organiser_b"}),
+        method="post",
+        data=lambda w: {"count": "2"},
+    ),
+    Case("answer form", lambda w: f"/assessment/surveys/{survey(w).pk}/answer/", BRANCH_MEMBERS),
+    Case(
+        "answer",
+        lambda w: f"/assessment/surveys/{survey(w).pk}/answer/",
+        BRANCH_MEMBERS,
+        method="post",
+        data=lambda w: ANSWER,
+        ok=(302,),
+    ),
+    Case("api surveys", lambda w: "/api/assessment/surveys", MANAGERS, api=True),
+    Case("api results", lambda w: f"/api/assessment/surveys/{survey(w).pk}/results", MANAGERS, api=True),
+    Case(
+        "api answer",
+        lambda w: f"/api/assessment/surveys/{survey(w).pk}/answer",
+        BRANCH_MEMBERS,
+        method="post",
+        data=lambda w: {"choices": {"work": "satisfied", "life": "satisfied"}},
+        api=True,
+    ),
     Case("town table", lambda w: f"/assessment/?year={Y}", TOWN),
     Case(
         "town table filtered",
