@@ -161,11 +161,11 @@ class Access:
         return self.is_office or self.is_oversight
 
     def can_view_sheet(self, org: Organisation) -> bool:
-        """A branch's 考核 sheet: the office and 上级, and those who run or guide that branch, never another's."""
+        """A branch's 考核 sheet: the office and 上级, those who run or guide that branch; never another's."""
         return self.can_view_org(org)
 
     def can_object(self, org: Organisation) -> bool:
-        """申诉 against the branch's own sheet: its 书记, 副书记 or 组织委员 (not the office that scored it)."""
+        """申诉 against the branch's own sheet: its 书记, 副书记 or 组织委员 (not the office that scores)."""
         return not self.is_office and self.can_manage_org(org)
 
     def can_see_sensitive(self, member) -> bool:
