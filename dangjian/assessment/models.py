@@ -294,3 +294,85 @@ class SurveyComment(models.Model):
 
     def __str__(self) -> str:
         return "测评意见"
+
+
+class Notice(models.Model):
+    """通报 (批评 or 表扬): drafted by the office, approved by a 镇党委 leader, published with its 文号 to the
+    named branches (and to all if chosen); each named branch answers with its 整改; the office closes it."""
+
+    class Kind(models.TextChoices):
+        CRITICISM = "criticism", "通报批评"
+        COMMENDATION = "commendation", "通报表扬"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "草稿"
+        REVIEW = "review", "待审核"
+        APPROVED = "approved", "已审核"
+        PUBLISHED = "published", "已印发"
+        CLOSED = "closed", "已销号"
+
+    year = models.PositiveSmallIntegerField("年度")
+    number = models.PositiveSmallIntegerField("文号序号", null=True, blank=True)
+    kind = models.CharField("类型", max_length=16, choices=Kind.choices, default=Kind.CRITICISM)
+    title = models.CharField("标题", max_length=100, validators=[single_line])
+    body = models.TextField("正文", max_length=4000, validators=[multi_line])
+    requirement = models.TextField("整改要求", max_length=2000, blank=True, validators=[multi_line])
+    due_on = models.DateField("整改期限", null=True, blank=True)
+    to_all = models.BooleanField("印发全镇各党支部", default=False)
+    status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.DRAFT)
+    drafted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    published_on = models.DateField("印发日期", null=True, blank=True)
+    closed_at = models.DateTimeField("销号时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "通报"
+        ordering = ["-year", "-pk"]
+        constraints = [models.UniqueConstraint(fields=["year", "number"], name="one_notice_number_per_year")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class NoticeBranch(models.Model):
+    """A branch named in a 通报: the facts with their evidence, and the branch's 整改 answer."""
+
+    notice = models.ForeignKey(Notice, on_delete=models.CASCADE, related_name="branches")
+    org = models.ForeignKey("orgs.Organisation", on_delete=models.PROTECT, related_name="+")
+    facts = models.TextField("事实", max_length=2000, validators=[multi_line])
+    evidence_url = models.CharField("证据链接", max_length=300, blank=True, validators=[single_line])
+    response = models.TextField("整改情况", max_length=2000, blank=True, validators=[multi_line])
+    responded_at = models.DateTimeField("整改答复时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "通报点名党支部"
+        constraints = [models.UniqueConstraint(fields=["notice", "org"], name="one_notice_entry_per_branch")]
+
+    def __str__(self) -> str:
+        return f"{self.notice_id} {self.org_id}"
+
+
+class Accountability(models.Model):
+    """问责 of a branch's 负责人: the form (data/accountability.toml), reason, the 通报 or finding it rests
+    on, date and who decided. The office's record only."""
+
+    org = models.ForeignKey("orgs.Organisation", on_delete=models.PROTECT, related_name="+")
+    member = models.ForeignKey(
+        "members.Member", verbose_name="负责人", on_delete=models.PROTECT, related_name="+"
+    )
+    form = models.CharField("问责方式", max_length=32)
+    reason = models.TextField("事由", max_length=1000, validators=[multi_line])
+    notice = models.ForeignKey(Notice, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    finding_url = models.CharField("督查发现链接", max_length=300, blank=True, validators=[single_line])
+    decided_on = models.DateField("决定日期")
+    decided_by = models.CharField("决定机关", max_length=50, validators=[single_line])
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "问责记录"
+        ordering = ["-decided_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.form} {self.member_id}"

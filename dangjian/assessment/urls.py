@@ -23,4 +23,10 @@ urlpatterns = [
     path("surveys/<int:pk>/codes/<slug:code>/", views.survey_codes, name="survey_codes"),
     path("surveys/<int:pk>/answer/", views.survey_answer, name="survey_answer"),
     path("q/", views.public_answer, name="public_answer"),
+    path("notices/", views.notice_list, name="notices"),
+    path("notices/<int:pk>/", views.notice_detail, name="notice"),
+    path("notices/<int:pk>/step/<slug:action>/", views.notice_step, name="notice_step"),
+    path("notices/<int:pk>/respond/<slug:code>/", views.notice_respond, name="notice_respond"),
+    path("notices/<int:pk>/docx/", views.notice_docx, name="notice_docx"),
+    path("accountability/", views.accountability, name="accountability"),
 ]

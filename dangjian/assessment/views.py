@@ -3,7 +3,8 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.db.models import Q
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -13,11 +14,13 @@ from dangjian.accounts.access import access_for
 from dangjian.core import xlsx
 from dangjian.core.params import FIRST_YEAR
 from dangjian.evaluations import qr
+from dangjian.evaluations.documents import CONTENT_TYPES
+from dangjian.members.models import Member
 from dangjian.orgs.choices import OrgCategory, OrgKind
 from dangjian.orgs.models import Organisation
 
-from . import services, surveys
-from .models import Objection, SchemeVersion, Survey, SurveyRight
+from . import notices, services, surveys
+from .models import Accountability, Notice, Objection, SchemeVersion, Survey, SurveyRight
 
 SORTS = {
     "score": ("得分率", lambda r: (r.sheet.score is None, -(r.sheet.score or 0), r.sheet.code)),
@@ -141,6 +144,9 @@ def sheet(request, code: str, year: int):
             "can_object": frozen is not None and access.can_object(org) and deadline and today <= deadline,
             "is_office": access.is_office,
             "reads_town": access.reads_assessment,
+            "accountability": Accountability.objects.filter(org=org).select_related("member")
+            if access.is_office
+            else [],
             "entry_lines": [i for i in scheme.indicators if i.kind in ("office", "adjust")],
             "rank": services.rank_of(org, year) if not access.reads_assessment else None,
         },
@@ -552,5 +558,165 @@ def public_answer(request):
             "problems": problems,
             "done": done,
             "post": request.POST,
+        },
+    )
+
+
+# ---- 通报 and 问责 ----
+
+
+def _notices(request):
+    """The 通报 a user reads: all for the office and 上级 (and a 镇党委 leader), else the published ones
+    naming a branch they run or sent to all."""
+    access = access_for(request.user)
+    if access.reads_assessment or notices.is_town_leader(access):
+        return Notice.objects.all(), access
+    orgs = access.manageable_orgs().filter(kind=OrgKind.BRANCH)
+    if not orgs.exists():
+        raise PermissionDenied("只有党建办、上级党委、镇党委领导和被通报党支部的负责人可以查看通报。")
+    published = Notice.objects.filter(status__in=[Notice.Status.PUBLISHED, Notice.Status.CLOSED])
+    return published.filter(Q(to_all=True) | Q(branches__org__in=orgs)).distinct(), access
+
+
+@login_required
+def notice_list(request):
+    found, access = _notices(request)
+    if request.method == "POST":
+        _office(request)
+        p = request.POST
+        named = []
+        branches = Organisation.objects.filter(kind=OrgKind.BRANCH)
+        try:
+            for n in range(1, 4):
+                if p.get(f"org_{n}"):
+                    org = branches.filter(code=p[f"org_{n}"]).first()
+                    if org is None:
+                        raise ValidationError(f"第{n}个党支部代码不存在。")
+                    named.append((org, p.get(f"facts_{n}", ""), p.get(f"url_{n}", "")))
+            due = dt.date.fromisoformat(p["due_on"]) if p.get("due_on") else None
+            notice = notices.draft(
+                _year(p.get("year"), timezone.localdate().year),
+                p.get("kind", ""),
+                p.get("title", ""),
+                p.get("body", ""),
+                p.get("requirement", ""),
+                due,
+                p.get("to_all") == "1",
+                named,
+                request.user,
+            )
+        except ValueError:
+            messages.error(request, "未保存：整改期限应为日期，格式如 2026-12-31。")
+        except ValidationError as exc:
+            messages.error(request, f"未保存：{'；'.join(exc.messages)}")
+        else:
+            messages.success(request, "通报草稿已保存。")
+            return redirect("assessment:notice", notice.pk)
+        return redirect("assessment:notices")
+    return render(
+        request,
+        "assessment/notices.html",
+        {
+            "notices": found,
+            "is_office": access.is_office,
+            "year": timezone.localdate().year,
+            "kinds": Notice.Kind.choices,
+        },
+    )
+
+
+@login_required
+def notice_detail(request, pk: int):
+    found, access = _notices(request)
+    notice = get_object_or_404(found, pk=pk)
+    entries = list(notice.branches.select_related("org"))
+    return render(
+        request,
+        "assessment/notice.html",
+        {
+            "notice": notice,
+            "number": notices.number_label(notice),
+            "entries": entries,
+            "is_office": access.is_office,
+            "is_leader": notices.is_town_leader(access),
+            "can_respond": {e.pk for e in entries if access.can_object(e.org)},
+        },
+    )
+
+
+@login_required
+@require_POST
+def notice_step(request, pk: int, action: str):
+    found, access = _notices(request)
+    notice = get_object_or_404(found, pk=pk)
+    try:
+        notices.advance(notice, action, request.user, access, timezone.localdate())
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    else:
+        messages.success(request, f"已{notices.STEP_NAMES.get(action, action)}。")
+    return redirect("assessment:notice", notice.pk)
+
+
+@login_required
+@require_POST
+def notice_respond(request, pk: int, code: str):
+    found, access = _notices(request)
+    notice = get_object_or_404(found, pk=pk)
+    entry = get_object_or_404(notice.branches.select_related("org"), org__code=code)
+    if not access.can_object(entry.org):
+        raise PermissionDenied("只有被通报党支部的书记、副书记、组织委员可以答复整改情况。")
+    try:
+        notices.respond(entry, request.POST.get("response", ""))
+    except ValidationError as exc:
+        messages.error(request, f"未提交：{exc.messages[0]}")
+    else:
+        messages.success(request, "整改情况已提交，党建办核实后销号。")
+    return redirect("assessment:notice", notice.pk)
+
+
+@login_required
+def notice_docx(request, pk: int):
+    found, _ = _notices(request)
+    notice = get_object_or_404(found, pk=pk)
+    content = HttpResponse(notices.docx(notice), content_type=CONTENT_TYPES["docx"])
+    return xlsx.attachment(content, f"{notices.number_label(notice)}{notice.title}.docx")
+
+
+@login_required
+def accountability(request):
+    _office(request)
+    if request.method == "POST":
+        p = request.POST
+        try:
+            org = get_object_or_404(Organisation, kind=OrgKind.BRANCH, code=p.get("org", ""))
+            member = Member.objects.filter(pk=int(p.get("member") or 0)).first()
+            if member is None:
+                raise ValidationError("请选择负责人（党员编号）。")
+            notice = Notice.objects.filter(pk=int(p.get("notice") or 0)).first()
+            notices.record_accountability(
+                org,
+                member,
+                p.get("form", ""),
+                p.get("reason", ""),
+                dt.date.fromisoformat(p.get("decided_on", "")),
+                p.get("decided_by", ""),
+                request.user,
+                notice=notice,
+                finding_url=p.get("finding_url", ""),
+            )
+        except ValueError:
+            messages.error(request, "未保存：决定日期应为日期，编号应为数字。")
+        except ValidationError as exc:
+            messages.error(request, f"未保存：{'；'.join(exc.messages)}")
+        else:
+            messages.success(request, "问责记录已保存。")
+        return redirect("assessment:accountability")
+    return render(
+        request,
+        "assessment/accountability.html",
+        {
+            "records": Accountability.objects.select_related("org", "member", "notice")[:200],
+            "forms": notices.forms().values(),
         },
     )
