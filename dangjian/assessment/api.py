@@ -4,6 +4,7 @@
 import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
@@ -14,8 +15,8 @@ from dangjian.accounts.access import access_for
 from dangjian.core.api import DbId, Message, Year
 from dangjian.orgs.choices import OrgKind
 
-from . import services, surveys
-from .models import Objection, SchemeVersion, Survey, SurveyRight
+from . import notices, services, surveys
+from .models import Notice, Objection, SchemeVersion, Survey, SurveyRight
 
 router = Router(tags=["考核"])
 
@@ -417,3 +418,50 @@ def answer_survey(request, survey_id: DbId, payload: AnswerSurveyIn):
     except ValidationError as exc:
         _refuse(exc)
     return {"detail": "已提交，谢谢！答卷不记名。"}
+
+
+class NoticeOut(Schema):
+    id: int
+    year: int
+    number: str
+    kind: str
+    title: str
+    status: str
+    published_on: dt.date | None
+    branches: list[str]
+
+    @staticmethod
+    def resolve_number(obj) -> str:
+        return notices.number_label(obj)
+
+    @staticmethod
+    def resolve_branches(obj) -> list[str]:
+        return [e.org.code for e in obj.branches.all()]
+
+
+def _visible_notices(request):
+    access = access_for(request.user)
+    if access.reads_assessment or notices.is_town_leader(access):
+        return Notice.objects.prefetch_related("branches__org"), access
+    orgs = access.manageable_orgs().filter(kind=OrgKind.BRANCH)
+    if not orgs.exists():
+        raise PermissionDenied
+    published = Notice.objects.filter(status__in=[Notice.Status.PUBLISHED, Notice.Status.CLOSED])
+    found = published.filter(Q(to_all=True) | Q(branches__org__in=orgs)).distinct()
+    return found.prefetch_related("branches__org"), access
+
+
+@router.get("/notices", response=list[NoticeOut], summary="通报（批评、表扬）")
+@paginate
+def list_notices(request):
+    return _visible_notices(request)[0]
+
+
+@router.post("/notices/{notice_id}/steps/{action}", response=NoticeOut, summary="通报流程的下一步（按顺序）")
+def notice_step(request, notice_id: DbId, action: str):
+    found, access = _visible_notices(request)
+    notice = get_object_or_404(found, pk=notice_id)
+    try:
+        return notices.advance(notice, action, request.user, access, timezone.localdate())
+    except ValidationError as exc:
+        _refuse(exc)

@@ -4,10 +4,16 @@ with a 满意度测评 open that about half of the members have answered."""
 
 import datetime as dt
 
-from dangjian.accounts.models import User
-from dangjian.members.models import Member
+from django.urls import reverse
 
-from . import services, surveys
+from dangjian.accounts.access import access_for
+from dangjian.accounts.models import User
+from dangjian.demo.town import DEMO_PASSWORD
+from dangjian.members.models import Member
+from dangjian.orgs.choices import PositionTitle
+from dangjian.orgs.models import Position
+
+from . import notices, services, surveys
 from .models import FrozenSheet
 
 EDUCATION_NOTES = [
@@ -49,7 +55,59 @@ def populate(ctx) -> None:
             objection, True, "经核对档案盒，记录属实，按台账齐全评定。", office, points=5
         )
     services.publish_ranking(last, True)
+    _notice(ctx, office, last)
     _open_survey(ctx, office)
+
+
+def _notice(ctx, office, year: int) -> None:
+    """Last year's 通报批评 of the lowest-scored branch, through every step to its 销号; the town secretary
+    (镇党委书记) gets a login to approve 通报."""
+    position = (
+        Position.objects.filter(org=ctx.town, title=PositionTitle.SECRETARY).select_related("member").first()
+    )
+    if position is None:
+        return
+    leader = User.objects.create_user(
+        "zhenshuji", password=DEMO_PASSWORD, first_name=position.member.name, member=position.member
+    )
+    ctx.logins.append(("镇党委书记", "zhenshuji", "审核通报"))
+    worst = (
+        FrozenSheet.objects.filter(year=year, score__isnull=False)
+        .select_related("org")
+        .order_by("score")
+        .first()
+    )
+    url = reverse("assessment:sheet", args=[worst.org.code, year])
+    notice = notices.draft(
+        year,
+        "criticism",
+        f"关于{worst.org.name}组织生活流于形式的通报",
+        f"{year}年度考核中，{worst.org.name}“三会一课”等组织生活开展不经常、记录不全，"
+        f"得分率 {worst.score:g}，"
+        "存在流于形式、走过场的问题。根据鼎发〔2020〕55号正文三（四），现予通报批评。",
+        "对照考核表逐项整改，补齐会议记录和签到表；支部书记向镇党委作出书面说明。",
+        dt.date(year + 1, 1, 31),
+        True,
+        [(worst.org, "支部党员大会、党小组会多个期间未召开，主题党日环节不全。", url)],
+        office,
+    )
+    day = dt.date(year, 12, 28)
+    for action, user in (("submit", office), ("approve", leader), ("publish", office)):
+        notice = notices.advance(notice, action, user, access_for(user), day)
+    notices.respond(notice.branches.get(), "已召开支部委员会研究整改，补齐了会议记录，支部书记已作书面说明。")
+    notices.advance(notice, "close", office, access_for(office), day)
+    secretary = Position.objects.filter(org=worst.org, title=PositionTitle.SECRETARY).first()
+    if secretary is not None:
+        notices.record_accountability(
+            worst.org,
+            secretary.member,
+            "reminder_talk",
+            "支部组织生活流于形式，被通报批评。",
+            day,
+            "中共神鼎山镇委员会",
+            office,
+            notice=notice,
+        )
 
 
 CHOICES = ("satisfied", "satisfied", "satisfied", "basic", "dissatisfied")

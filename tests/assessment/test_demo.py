@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 
 from dangjian.assessment import services
-from dangjian.assessment.models import Correction, FrozenSheet, Objection, Survey
+from dangjian.assessment.models import Correction, FrozenSheet, Notice, Objection, Survey
 from dangjian.demo import town
 from dangjian.orgs.choices import OrgKind
 from dangjian.orgs.models import Organisation
@@ -28,5 +28,7 @@ def test_demo_has_a_finalised_last_year_and_a_live_this_year():
     assert all(r.previous is not None for r in now.rows)  # year-on-year from last year's frozen scores
     scored = [r.sheet.score for r in now.rows if r.sheet.score is not None]
     assert len(scored) == branches and len(set(scored)) > 3  # the demo's branches differ
+    notice = Notice.objects.get()
+    assert notice.status == Notice.Status.CLOSED and notice.number == 1 and notice.branches.get().responded_at
     survey = Survey.objects.get(status=Survey.Status.OPEN, year=2026)
     assert survey.answers.count() > 100 and survey.rights.filter(has_answered=False).exists()

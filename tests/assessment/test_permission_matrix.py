@@ -5,7 +5,7 @@ and objects to it; members and other branches are refused (see tests/matrix.py).
 import pytest
 from django.utils import timezone
 
-from dangjian.assessment import services, surveys
+from dangjian.assessment import notices, services, surveys
 from dangjian.assessment.models import FrozenSheet, SchemeVersion, Survey
 from tests.matrix import Case, cases_for, check
 
@@ -59,7 +59,94 @@ def survey(w):
     )
 
 
+def notice(w, status="published"):
+    from dangjian.assessment.models import Notice
+
+    found = Notice.objects.filter(title="通报测试").first()
+    if found is None:
+        found = notices.draft(
+            Y + 1,
+            "criticism",
+            "通报测试",
+            "正文",
+            "整改",
+            timezone.localdate(),
+            False,
+            [(w.branch_b, "事实", "")],
+            w.user("office"),
+        )
+        Notice.objects.filter(pk=found.pk).update(status=status, number=1, published_on=timezone.localdate())
+    return found
+
+
+NOTICE_READERS = frozenset({"office", "oversight", "organiser_b"})
+
 CASES = [
+    Case(
+        "notices",
+        lambda w: "/assessment/notices/",
+        frozenset({"office", "oversight", "secretary_a", "organiser_b"}),
+    ),
+    Case(
+        "draft notice",
+        lambda w: "/assessment/notices/",
+        OFFICE,
+        method="post",
+        data=lambda w: {
+            "kind": "commendation",
+            "title": "表扬",
+            "body": "正文",
+            "org_1": "BRA",
+            "facts_1": "好",
+        },
+        ok=(302,),
+    ),
+    Case("notice", lambda w: f"/assessment/notices/{notice(w).pk}/", NOTICE_READERS),
+    Case("notice docx", lambda w: f"/assessment/notices/{notice(w).pk}/docx/", NOTICE_READERS),
+    Case(
+        "notice close",
+        lambda w: f"/assessment/notices/{notice(w).pk}/step/close/",
+        OFFICE,
+        method="post",
+        ok=(302,),
+    ),
+    Case(
+        "notice respond",
+        lambda w: f"/assessment/notices/{notice(w).pk}/respond/BRB/",
+        frozenset({"organiser_b"}),
+        method="post",
+        data=lambda w: {"response": "已整改"},
+        ok=(302,),
+    ),
+    Case("accountability", lambda w: "/assessment/accountability/", OFFICE),
+    Case(
+        "api notice step",
+        lambda w: f"/api/assessment/notices/{notice(w, 'draft').pk}/steps/submit",
+        OFFICE,
+        method="post",
+        api=True,
+    ),
+    Case(
+        "record accountability",
+        lambda w: "/assessment/accountability/",
+        OFFICE,
+        method="post",
+        data=lambda w: {
+            "org": "BRB",
+            "member": w.members_b[0].pk,
+            "form": "interview",
+            "reason": "事由",
+            "decided_on": "2026-01-05",
+            "decided_by": "镇党委",
+        },
+        ok=(302,),
+    ),
+    Case(
+        "api notices",
+        lambda w: "/api/assessment/notices",
+        frozenset({"office", "oversight", "secretary_a", "organiser_b"}),
+        api=True,
+    ),
     Case("surveys", lambda w: "/assessment/surveys/", MANAGERS | BRANCH_MEMBERS),
     Case(
         "open survey",
