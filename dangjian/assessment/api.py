@@ -25,6 +25,13 @@ def _refuse(exc: ValidationError):
     raise HttpError(400, "；".join(exc.messages)) from exc
 
 
+def _year(year: int) -> int:
+    """Assessments exist up to next year (a draft scheme); later years answer 404, as the pages do."""
+    if year > timezone.localdate().year + 1:
+        raise HttpError(404, f"{year}年度没有考核。")
+    return year
+
+
 def _office(request):
     access = access_for(request.user)
     if not access.is_office:
@@ -210,7 +217,7 @@ def get_scheme(request, scheme_id: DbId):
 def create_scheme(request, payload: DraftIn):
     _office(request)
     try:
-        return services.create_draft(payload.year, request.user)
+        return services.create_draft(_year(payload.year), request.user)
     except ValidationError as exc:
         _refuse(exc)
 
@@ -243,7 +250,7 @@ def publish_scheme(request, scheme_id: DbId):
 def town_table(request, filters: Query[TableIn]):
     access = _reader(request)
     roots = list(access.visible_orgs().filter(path__in=access.view).exclude(kind=OrgKind.GROUP))
-    t = services.table(roots, filters.year, timezone.localdate(), filters.category)
+    t = services.table(roots, _year(filters.year), timezone.localdate(), filters.category)
     return [
         {
             "org_code": r.sheet.code,
@@ -264,6 +271,7 @@ def town_table(request, filters: Query[TableIn]):
 
 @router.get("/sheets/{code}/{year}", response=SheetOut, summary="一个党支部的年度考核表（每项附证据链接）")
 def get_sheet(request, code: str, year: Year):
+    _year(year)
     access = access_for(request.user)
     org = _branch(request, code)
     try:
@@ -276,6 +284,7 @@ def get_sheet(request, code: str, year: Year):
 
 @router.post("/sheets/{code}/{year}/entries", response=SheetOut, summary="党建办评定或加分/扣分（须写说明）")
 def add_entry(request, code: str, year: Year, payload: PointsIn):
+    _year(year)
     _office(request)
     org = _branch(request, code)
     try:
@@ -288,6 +297,7 @@ def add_entry(request, code: str, year: Year, payload: PointsIn):
 
 @router.post("/sheets/{code}/{year}/corrections", response=SheetOut, summary="更正定稿后的得分（须写理由）")
 def add_correction(request, code: str, year: Year, payload: PointsIn):
+    _year(year)
     _office(request)
     org = _branch(request, code)
     try:
@@ -305,6 +315,7 @@ def add_correction(request, code: str, year: Year, payload: PointsIn):
     "/sheets/{code}/{year}/objections", response=ObjectionOut, summary="对本支部考核表的一项提出申诉"
 )
 def raise_objection(request, code: str, year: Year, payload: ObjectionIn):
+    _year(year)
     org = _branch(request, code)
     if not access_for(request.user).can_object(org):
         raise PermissionDenied
@@ -340,6 +351,7 @@ def answer_objection(request, objection_id: DbId, payload: AnswerIn):
 
 @router.post("/years/{year}/finalise", response=YearOut, summary="年度考核定稿（冻结得分）")
 def finalise(request, year: Year):
+    _year(year)
     access = _office(request)
     roots = list(access.visible_orgs().filter(path__in=access.view).exclude(kind=OrgKind.GROUP))
     try:
@@ -350,6 +362,7 @@ def finalise(request, year: Year):
 
 @router.post("/years/{year}/ranking", response=YearOut, summary="向各党支部公布或撤回同类排名")
 def ranking(request, year: Year, payload: RankingIn):
+    _year(year)
     _office(request)
     try:
         return _year_out(services.publish_ranking(year, payload.publish))
