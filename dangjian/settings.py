@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "dangjian.education",
     "dangjian.recruitment",
     "dangjian.dues",
+    "dangjian.assessment",
     "dangjian.demo",
 ]
 

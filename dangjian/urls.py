@@ -23,6 +23,7 @@ urlpatterns = [
     path("education/", include("dangjian.education.urls")),
     path("recruitment/", include("dangjian.recruitment.urls")),
     path("dues/", include("dangjian.dues.urls")),
+    path("assessment/", include("dangjian.assessment.urls")),
     path("api/", api.urls),
     path("api/<path:rest>", unknown_path),
     path("admin/", admin.site.urls),

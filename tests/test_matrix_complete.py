@@ -22,6 +22,7 @@ PUBLIC = {
     "api/<path:rest>": "API 中没有的地址，对谁都只回答 JSON 的 404（tests/foundation/test_api_bounds.py）",
     "evaluations/code/": "群众代表凭一次性测评码投票，无需登录（tests/evaluations/test_campaign_flow.py）",
     "evaluations/code/<str:code>/": "同上：测评码本身就是凭证（tests/evaluations/test_campaign_flow.py）",
+    "assessment/q/": "群众凭一次性测评码填写满意度测评，无需登录（tests/assessment/test_survey_pages.py）",
 }
 PUBLIC_PREFIXES = ("admin/",)
 

@@ -241,6 +241,19 @@ class Access:
         """Where the user reads the collection summary (totals by branch): what they run or oversee."""
         return self.manage + (self.view if self.is_oversight else ())
 
+    @property
+    def reads_assessment(self) -> bool:
+        """The town table of the 考核 and every sheet: the office and 上级 (issue 12)."""
+        return self.is_office or self.is_oversight
+
+    def can_view_sheet(self, org: Organisation) -> bool:
+        """A branch's 考核 sheet: the office and 上级, those who run or guide that branch; never another's."""
+        return self.can_view_org(org)
+
+    def can_object(self, org: Organisation) -> bool:
+        """申诉 against the branch's own sheet: its 书记, 副书记 or 组织委员 (not the office that scores)."""
+        return not self.is_office and self.can_manage_org(org)
+
     def can_see_sensitive(self, member) -> bool:
         """Full ID and phone numbers: for the member themself and whoever runs their organisation."""
         return member.pk == self.member_id or self.can_manage_member(member)

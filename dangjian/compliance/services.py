@@ -62,8 +62,10 @@ class Cell:
     required: int = 0
     counted: int = 0  # per period at most what it required: a second meeting does not make up another month
     verdicts: int = 0
+    outcomes: dict[str, int] = field(default_factory=dict)  # verdicts by status (the assessment scores them)
 
     def add(self, v: Verdict) -> None:
+        self.outcomes[v.status] = self.outcomes.get(v.status, 0) + 1
         if self.verdicts == 0 or SEVERITY[v.status] < SEVERITY[self.status]:
             self.status = v.status
         self.required += v.required

@@ -24,8 +24,8 @@ from django.utils import timezone
 from dangjian.compliance import facts
 from dangjian.compliance.engine import MET, NOT_APPLICABLE, STATUS_LABELS
 from dangjian.compliance.periods import Period
-from dangjian.education.services import inactive_flags
 from dangjian.dues import services as dues
+from dangjian.education.services import inactive_flags
 from dangjian.evaluations.models import Campaign, Participant, SelfEvaluation, VoterRight
 from dangjian.meetings import services as meetings
 from dangjian.meetings.models import (

@@ -41,15 +41,24 @@ def _key() -> AESGCM:
     )
 
 
-def _context(campaign_id: int, kind: str) -> bytes:
-    return f"evaluations.ballot:{campaign_id}:{kind}".encode()
+def _context(campaign_id: int, kind: str, scope: str = "evaluations.ballot") -> bytes:
+    return f"{scope}:{campaign_id}:{kind}".encode()
 
 
 def seal(
-    campaign_id: int, kind: str, rows: list[tuple[int, str, str]], slots: int, comment_max: int
+    campaign_id: int,
+    kind: str,
+    rows: list[tuple[int, str, str]],
+    slots: int,
+    comment_max: int,
+    *,
+    codes: tuple[str, ...] = GRADE_CODES,
+    scope: str = "evaluations.ballot",
 ) -> bytes:
     """`rows` are (evaluated member id, grade code, comment); `slots` is the number of graded members,
-    so every ballot of the campaign has the same size whatever it says."""
+    so every ballot of the campaign has the same size whatever it says. Other secret answers (the
+    assessment's 满意度测评) pass their own `codes` and `scope`: a row is then (question number, choice,
+    comment), and a sealed answer cannot be opened as a ballot."""
     width = comment_bytes(comment_max)
     if len(rows) > slots:
         raise ValueError("more grades than graded members")
@@ -58,16 +67,24 @@ def seal(
         text = comment.encode()
         if len(text) > width:
             raise ValueError("comment longer than its slot")
-        plain += SLOT_HEAD.pack(member_id, GRADE_CODES.index(grade) + 1, len(text)) + text.ljust(width, b"\0")
+        plain += SLOT_HEAD.pack(member_id, codes.index(grade) + 1, len(text)) + text.ljust(width, b"\0")
     plain += bytes((SLOT_HEAD.size + width) * (slots - len(rows)))
     nonce = os.urandom(NONCE)
-    return nonce + _key().encrypt(nonce, bytes(plain), _context(campaign_id, kind))
+    return nonce + _key().encrypt(nonce, bytes(plain), _context(campaign_id, kind, scope))
 
 
-def unseal(campaign_id: int, kind: str, sealed: bytes, comment_max: int) -> list[tuple[int, str, str]]:
-    """The (member id, grade code, comment) rows of a sealed ballot."""
+def unseal(
+    campaign_id: int,
+    kind: str,
+    sealed: bytes,
+    comment_max: int,
+    *,
+    codes: tuple[str, ...] = GRADE_CODES,
+    scope: str = "evaluations.ballot",
+) -> list[tuple[int, str, str]]:
+    """The (member id, grade code, comment) rows of a sealed ballot (or the rows of another scope)."""
     try:
-        plain = _key().decrypt(sealed[:NONCE], sealed[NONCE:], _context(campaign_id, kind))
+        plain = _key().decrypt(sealed[:NONCE], sealed[NONCE:], _context(campaign_id, kind, scope))
     except (InvalidTag, ValueError) as exc:
         raise Unreadable from exc
     width = SLOT_HEAD.size + comment_bytes(comment_max)
@@ -76,5 +93,5 @@ def unseal(campaign_id: int, kind: str, sealed: bytes, comment_max: int) -> list
         member_id, grade, length = SLOT_HEAD.unpack_from(plain, start)
         if member_id:
             text = plain[start + SLOT_HEAD.size : start + SLOT_HEAD.size + length].decode()
-            rows.append((member_id, GRADE_CODES[grade - 1], text))
+            rows.append((member_id, codes[grade - 1], text))
     return rows

@@ -207,9 +207,14 @@ def issue_codes(campaign: Campaign, count: int) -> list[str]:
             f"群众代表人数为 {campaign.public_count} 名，已生成 {issued} 个测评码，"
             f"还能生成 {max(left, 0)} 个；如需更多，请先在评议设置中修改群众代表人数。"
         )
-    codes = ["".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH)) for _ in range(count)]
+    codes = new_codes(count)
     VoterRight.objects.bulk_create([VoterRight(campaign=campaign, code_hash=code_hash(c)) for c in codes])
     return codes
+
+
+def new_codes(count: int) -> list[str]:
+    """Fresh one-time codes (ballots, and the assessment's 满意度测评), to print; store only `code_hash`."""
+    return ["".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH)) for _ in range(count)]
 
 
 def code_right(code: str) -> VoterRight | None:

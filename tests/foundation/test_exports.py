@@ -44,6 +44,7 @@ XLSX = {
     "member_record": ("/education/member/{member}/record/?format=xlsx", "office", "组织生活记录", "=1+1"),
     "dues_ledger": (f"/dues/org/BRA/ledger.xlsx?year={YEAR}", "secretary_a", "党费交纳台帐", FORMULA_NAME),
     "dues_summary": (f"/dues/summary/?year={YEAR}&format=xlsx", "office", "党费收缴汇总", "乙企业党支部"),
+    "assessment": (f"/assessment/?year={YEAR}&format=xlsx", "office", f"{YEAR}年度党支部考核表", "BRA"),
 }
 # The modules that write .xlsx exports; a new one must be added to XLSX above.
 WRITERS = {
@@ -57,6 +58,7 @@ WRITERS = {
     "supervision/rounds/documents.py",
     "education/views.py",
     "dues/documents.py",
+    "assessment/views.py",
 }
 
 

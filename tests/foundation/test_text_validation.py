@@ -49,6 +49,16 @@ NOT_FREE_TEXT = {
     "supervision.ChecklistItem.records": "the record names of the rule file",
     "supervision.ChecklistItem.leaders": "the position titles of the rule file",
     "supervision.Attachment.content_type": "set by the upload check from the file's content",
+    "assessment.YearState.scheme_version": "written at the 定稿 from the published scheme",
+    "assessment.YearState.scheme_text": "copied at the 定稿 from a scheme checked when published",
+    "assessment.FrozenSheet.grade": "a grade code written by the scoring",
+    "assessment.Entry.indicator": "an indicator code checked against the scheme before saving",
+    "assessment.Correction.indicator": "an indicator code checked against the scheme before saving",
+    "assessment.Objection.indicator": "an indicator code checked against the scheme before saving",
+    "assessment.SurveyRight.code_hash": "a keyed hash written by the platform",
+    "assessment.SurveyCount.question": "a question code written at the survey's close",
+    "assessment.SurveyCount.choice": "a choice code written at the survey's close",
+    "assessment.Accountability.form": "a form code checked against data/accountability.toml",
 }
 # The notifications app stores what the platform writes itself (titles, bodies, links, errors) and
 # channels the administrator configures in the admin site.

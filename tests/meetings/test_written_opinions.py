@@ -15,7 +15,8 @@ QUORUM = rulebook.current().items["general_meeting"].quorum
 def test_the_rule_is_data_with_its_source():
     rule = votes.written_opinions()
     assert rule.counted_in_votes and not rule.counted_in_quorum
-    assert set(rule.kinds) == {"admit", "confirm"} and "发展党员工作细则" in rule.source and "书面意见" in rule.source
+    assert set(rule.kinds) == {"admit", "confirm"}
+    assert "发展党员工作细则" in rule.source and "书面意见" in rule.source
 
 
 @pytest.mark.parametrize(

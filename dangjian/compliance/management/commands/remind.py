@@ -3,6 +3,7 @@ import datetime as dt
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from dangjian.assessment.reminders import remind as remind_objections
 from dangjian.compliance.reminders import remind, remind_days
 from dangjian.notifications.outbox import enqueue_delivery
 from dangjian.recruitment.reminders import remind as remind_recruitment
@@ -24,8 +25,10 @@ class Command(BaseCommand):
             raise CommandError("--days 不能为负数。")
         result = remind(day, days)
         recruitment = remind_recruitment(day, remind_days() if days is None else days)
+        objections = remind_objections(day)
         enqueue_delivery()  # also picks up earlier deliveries still waiting for a retry
         self.stdout.write(
             f"到期提醒 {result.deadlines} 条，逾期整改 {result.overdue} 条，"
-            f"新写入投递 {result.deliveries} 条；发展党员时限提醒投递 {recruitment} 条。"
+            f"新写入投递 {result.deliveries} 条；发展党员时限提醒投递 {recruitment} 条，"
+            f"考核申诉期提醒投递 {objections} 条。"
         )
