@@ -17,7 +17,7 @@ from dangjian.orgs.choices import OrgKind
 
 from .choices import ACTIVE_STATUSES, ETHNICITIES, Category, Education, Gender, Status
 
-ADULT_AGE = 18  # 《中国共产党章程》第一条：年满十八岁的中国公民可以申请入党
+ADULT_AGE = 18  # 《中国共产党发展党员工作细则》（2014）“入党申请人”阶段第1步 递交入党申请书（年满十八岁）
 
 
 SURNAME_READINGS = tomllib.loads(
