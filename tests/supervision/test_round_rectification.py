@@ -191,3 +191,11 @@ def test_a_refused_deadline_leaves_no_photo_file_behind(world, settings):
         find(world, "theme_day", Result.NONCONFORMING, deadline=yesterday, photos=[photo()])
     assert not Attachment.objects.exists()
     assert not [p for p in Path(settings.MEDIA_ROOT).rglob("*") if p.is_file()]
+
+
+def test_a_photo_sent_twice_is_kept_once(world):
+    """A double submission on a slow phone connection: the finding is updated, its photo not doubled."""
+    first = find(world, "theme_day", Result.PARTLY, photos=[photo()])
+    again = find(world, "theme_day", Result.PARTLY, photos=[photo(), photo((0, 0, 200))])
+    assert again.pk == first.pk
+    assert Attachment.objects.filter(finding=first).count() == 2

@@ -307,6 +307,15 @@ def record_visit(
     )
 
 
+def _kept_already(finding: Finding, step: Step | None, content: bytes) -> bool:
+    """The same file is already attached (a form sent twice): only same-sized files are read."""
+    for a in finding.attachments.filter(step=step, size=len(content)):
+        with a.file.open("rb") as f:
+            if f.read() == content:
+                return True
+    return False
+
+
 def _store(finding: Finding, files, kind: str, user, step: Step | None = None) -> list[Attachment]:
     stored = []
     for upload in files:
@@ -314,6 +323,8 @@ def _store(finding: Finding, files, kind: str, user, step: Step | None = None) -
             content, extension, mime = check_upload(upload.read(), kind)
         except UploadRefused as exc:
             raise ValidationError(f"“{upload.name[:60]}”未能上传：{exc}") from exc
+        if _kept_already(finding, step, content):
+            continue
         a = Attachment(
             finding=finding,
             step=step,
