@@ -70,6 +70,7 @@ class EvidenceOut(Schema):
     shared: list[tuple[str, bool]]  # the minutes in (piece, shared with the other activity) runs
     members: list[str]
     photo_record_ids: list[int]
+    withheld: bool  # an activity outside what the reader may see: its text, members and photos left out
 
 
 class SignalDetailOut(SignalOut):
@@ -97,7 +98,7 @@ def list_signals(request, filters: Query[FiltersIn]):
     return services.filtered(_signals(request), services.Filters.parse(filters.dict()))
 
 
-def _detail(signal: Signal) -> Signal:
+def _detail(signal: Signal, access) -> Signal:
     signal.evidence = [
         {
             "activity_id": e.activity.pk,
@@ -113,15 +114,16 @@ def _detail(signal: Signal) -> Signal:
             "shared": e.runs,
             "members": e.members,
             "photo_record_ids": [p.pk for p in e.photos],
+            "withheld": e.withheld,
         }
-        for e in services.evidence(signal)
+        for e in services.evidence(signal, access)
     ]
     return signal
 
 
 @router.get("/signals/{signal_id}", response=SignalDetailOut, summary="风险信号详情及证据")
 def get_signal(request, signal_id: DbId):
-    return _detail(get_object_or_404(_signals(request), pk=signal_id))
+    return _detail(get_object_or_404(_signals(request), pk=signal_id), access_for(request.user))
 
 
 @router.post("/signals/{signal_id}/dismiss", response=SignalDetailOut, summary="排除风险信号（须写明理由）")
@@ -132,7 +134,7 @@ def dismiss_signal(request, signal_id: DbId, payload: DismissIn):
         services.dismiss(signal, request.user, payload.reason, access)
     except ValidationError as exc:
         raise HttpError(400, exc.messages[0]) from exc
-    return _detail(signal)
+    return _detail(signal, access)
 
 
 from .review_api import router as review_router  # noqa: E402  会议记录审阅

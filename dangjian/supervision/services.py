@@ -143,11 +143,17 @@ class Evidence:
     runs: list[tuple[str, bool]]  # the minutes cut into (piece, shared with the other side)
     members: list[str]  # the members concerned by the signal who were recorded at this activity
     photos: list[Record]  # the photos concerned by the signal, of this activity
+    withheld: bool = False  # an activity of an organisation the reader may not see: its contents left out
 
 
-def evidence(signal: Signal) -> list[Evidence]:
+def _withhold(e: Evidence) -> Evidence:
+    return Evidence(e.activity, "", [], [], [], withheld=True)
+
+
+def evidence(signal: Signal, access: Access | None = None) -> list[Evidence]:
     """The signal's activities side by side (oldest first), with the shared parts of copied minutes marked
-    and the names of the members concerned."""
+    and the names of the members concerned. Given the reader's `access`, the other side of a signal that
+    lies outside what they read (a 党总支's branch copying another 党总支's) shows only where it is."""
     activities = list(signal.activities.select_related("org").order_by("date", "pk"))
     files = defaultdict(list)
     for activity_id, text in (
@@ -171,7 +177,11 @@ def evidence(signal: Signal) -> list[Evidence]:
     photos = defaultdict(list)
     for record in Record.objects.filter(pk__in=signal.details.get("records", [])):
         photos[record.activity_id].append(record)
-    return [
+    found = [
         Evidence(a, t, r, sorted(present[a.pk]), photos[a.pk])
         for a, t, r in zip(activities, texts, runs, strict=True)
     ]
+    if access is None:
+        return found
+    paths = access.signal_paths
+    return [e if any(e.activity.org.path.startswith(p) for p in paths) else _withhold(e) for e in found]

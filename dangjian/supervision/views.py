@@ -52,7 +52,7 @@ def detail(request, pk: int):
         "supervision/detail.html",
         {
             "signal": signal,
-            "evidence": services.evidence(signal),
+            "evidence": services.evidence(signal, access),
             "can_dismiss": access.can_dismiss_signal(signal.org) and not signal.is_dismissed,
             "reason_max": services.REASON_MAX,
         },

@@ -2,6 +2,7 @@
 or office returns or accepts; steps out of order are refused; overdue items are reminded once each."""
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -170,3 +171,31 @@ def test_the_daily_command_reminds(world):
     call_command("supervision-remind", "--as-of", f"{rect.deadline:%Y-%m-%d}", stdout=out)
     assert "新写入投递 2 条" in out.getvalue()  # 书记 and 组织委员, in-app: due today
     assert Delivery.objects.filter(title__startswith="督查整改将于").count() == 2
+
+
+def test_an_accepted_rectification_is_not_rewritten_by_recording_the_finding_again(world):
+    rect = nonconforming(world)
+    act(world, rect, StepAction.ANSWER, "organiser_b")
+    act(world, rect, StepAction.ACCEPT, "office")
+    later = timezone.localdate() + dt.timedelta(days=200)
+    with pytest.raises(ValidationError, match="已验收通过"):
+        find(world, "theme_day", Result.NONCONFORMING, notes="另一个问题", deadline=later)
+    rect.refresh_from_db()
+    assert rect.status == RectStatus.ACCEPTED and rect.deadline != later
+    assert rect.requirement == "记录不全，缺少签到表。" and rect.finding.notes == "记录不全，缺少签到表。"
+
+
+def test_a_refused_deadline_leaves_no_photo_file_behind(world, settings):
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
+    with pytest.raises(ValidationError, match="整改时限不能早于今天"):
+        find(world, "theme_day", Result.NONCONFORMING, deadline=yesterday, photos=[photo()])
+    assert not Attachment.objects.exists()
+    assert not [p for p in Path(settings.MEDIA_ROOT).rglob("*") if p.is_file()]
+
+
+def test_a_photo_sent_twice_is_kept_once(world):
+    """A double submission on a slow phone connection: the finding is updated, its photo not doubled."""
+    first = find(world, "theme_day", Result.PARTLY, photos=[photo()])
+    again = find(world, "theme_day", Result.PARTLY, photos=[photo(), photo((0, 0, 200))])
+    assert again.pk == first.pk
+    assert Attachment.objects.filter(finding=first).count() == 2

@@ -172,3 +172,30 @@ def test_facts_are_read_in_five_queries_whatever_the_number_of_activities(world,
         many = facts.read(config.current())
     assert len(many.activities) == len(few.activities) + 12
     assert len(many.presences) == 12 * len(world.members_b)
+
+
+def test_a_general_branch_does_not_read_the_minutes_of_a_branch_outside_it_through_a_signal(world):
+    """Branch A (under the 党总支) copies branch B's minutes: the 党总支 sees its branch's signal and that
+    the other text lies in branch B, never branch B's minutes, attendees or photos."""
+    from django.test import Client
+
+    secret = "<p>乙支部专有内容：讨论企业改制人员安置方案。</p>"
+    held(world.branch_b, dt.date(2025, 3, 10), minutes=MINUTES + secret, title="重温入党誓词")
+    held(world.branch_a, dt.date(2025, 4, 12), minutes=MINUTES.replace("三月十日", "四月十二日") + secret)
+    compute()
+    copied = Signal.objects.get(kind="copied_minutes", org=world.branch_a)
+    leader = MemberFactory(org=world.branch_a, name="总支书记")
+    appoint(leader, world.general, PositionTitle.SECRETARY)
+    client = Client()
+    client.force_login(UserFactory(username="general_secretary", member=leader))
+    page = client.get(f"/supervision/{copied.pk}/").content.decode()
+    assert page.count("企业改制人员安置") == 1  # its own branch's copy only
+    assert "乙企业党支部" in page and "不在您的管辖范围" in page
+    detail = client.get(f"/api/supervision/signals/{copied.pk}").json()
+    outside = [e for e in detail["evidence"] if e["org_code"] == "BRB"]
+    assert outside and outside[0]["withheld"] and outside[0]["minutes_text"] == ""
+    assert outside[0]["shared"] == [] and outside[0]["members"] == []
+    office = Client()
+    office.force_login(world.user("office"))
+    assert office.get(f"/supervision/{copied.pk}/").content.decode().count("企业改制人员安置") >= 2
+    assert office.get(f"/api/supervision/signals/{copied.pk}").json()["evidence"][0]["withheld"] is False

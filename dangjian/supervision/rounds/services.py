@@ -307,6 +307,15 @@ def record_visit(
     )
 
 
+def _kept_already(finding: Finding, step: Step | None, content: bytes) -> bool:
+    """The same file is already attached (a form sent twice): only same-sized files are read."""
+    for a in finding.attachments.filter(step=step, size=len(content)):
+        with a.file.open("rb") as f:
+            if f.read() == content:
+                return True
+    return False
+
+
 def _store(finding: Finding, files, kind: str, user, step: Step | None = None) -> list[Attachment]:
     stored = []
     for upload in files:
@@ -314,6 +323,8 @@ def _store(finding: Finding, files, kind: str, user, step: Step | None = None) -
             content, extension, mime = check_upload(upload.read(), kind)
         except UploadRefused as exc:
             raise ValidationError(f"“{upload.name[:60]}”未能上传：{exc}") from exc
+        if _kept_already(finding, step, content):
+            continue
         a = Attachment(
             finding=finding,
             step=step,
@@ -358,8 +369,18 @@ def record_finding(round_: Round, org: Organisation, data: FindingInput, user) -
     visit = round_.visits.filter(pk=data.visit_id, org=org).first() if data.visit_id else None
     finding = Finding.objects.select_for_update().filter(round=round_, org=org, item=item).first()
     rect = getattr(finding, "rectification", None) if finding else None
+    if rect and rect.status == RectStatus.ACCEPTED:
+        raise ValidationError("该项整改已验收通过，检查结果和整改要求不能再修改；新问题请另立检查项记录。")
     if rect and rect.steps.exists() and data.result != Result.NONCONFORMING:
         raise ValidationError("该项已有整改答复，不能再改为符合；如整改到位请验收。")
+    deadline = requirement = None  # checked before any photo reaches the storage
+    if data.result == Result.NONCONFORMING:
+        deadline = data.deadline or timezone.localdate() + dt.timedelta(
+            days=config.current().rectification.deadline_days
+        )
+        if deadline < timezone.localdate():
+            raise ValidationError("整改时限不能早于今天。")
+        requirement = _text(data.requirement, "整改要求", required=False) or notes
     if finding is None:
         finding = Finding(round=round_, org=org, item=item)
     finding.result, finding.notes, finding.inspector, finding.found_at = (
@@ -371,13 +392,7 @@ def record_finding(round_: Round, org: Organisation, data: FindingInput, user) -
     finding.visit = visit
     finding.save()
     _store(finding, data.photos, PHOTO_KIND, user)
-    if data.result == Result.NONCONFORMING:
-        deadline = data.deadline or timezone.localdate() + dt.timedelta(
-            days=config.current().rectification.deadline_days
-        )
-        if deadline < timezone.localdate():
-            raise ValidationError("整改时限不能早于今天。")
-        requirement = _text(data.requirement, "整改要求", required=False) or notes
+    if deadline is not None:
         if rect is None:
             Rectification.objects.create(finding=finding, requirement=requirement, deadline=deadline)
         else:
