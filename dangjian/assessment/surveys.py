@@ -13,7 +13,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import F
 
 from dangjian.core.validators import control_problem
 from dangjian.evaluations import sealing
@@ -144,6 +145,22 @@ def answer(
             kind="member" if member is not None else "public",
             sealed=sealed,
         )
+        _rewrite_for_secrecy(survey, right.org_id)
+
+
+def _rewrite_for_secrecy(survey: Survey, org_id: int) -> None:
+    """PostgreSQL: as for the ballots (`evaluations.services._rewrite_for_secrecy`), every right and every
+    sealed answer of the branch is written again in this transaction, the answers in random order, so
+    neither the transaction id (xmin) nor the physical order (ctid) pairs a member with an answer.
+    (SQLite: the answer table is WITHOUT ROWID, stored in random-key order; see migration 0002.)"""
+    if connection.vendor != "postgresql":
+        return
+    SurveyRight.objects.filter(survey=survey, org_id=org_id).update(has_answered=F("has_answered"))
+    box = SurveyAnswer.objects.filter(survey=survey, org_id=org_id, sealed__isnull=False)
+    rows = list(box)
+    box.delete()
+    random.SystemRandom().shuffle(rows)
+    SurveyAnswer.objects.bulk_create(rows)
 
 
 @transaction.atomic
