@@ -18,6 +18,7 @@ from django.db.models import F
 
 from dangjian.core.validators import control_problem
 from dangjian.evaluations import sealing
+from dangjian.evaluations import services as evaluation_services
 from dangjian.evaluations.services import code_hash, new_codes, normalise_code
 from dangjian.members.choices import ACTIVE_STATUSES
 from dangjian.members.models import Member
@@ -166,7 +167,7 @@ def _rewrite_for_secrecy(survey: Survey, org_id: int) -> None:
 @transaction.atomic
 def close_survey(survey: Survey) -> None:
     """Open the sealed answers, write the counts and the comments (random keys, shuffled), drop the answers'
-    contents; from now on the results show."""
+    contents; from now on the results show. On SQLite the WAL is then checkpointed and truncated."""
     given, survey = survey, Survey.objects.select_for_update().get(pk=survey.pk)
     if survey.status != Survey.Status.OPEN:
         raise ValidationError("测评已结束。")
@@ -194,6 +195,9 @@ def close_survey(survey: Survey) -> None:
     SurveyAnswer.objects.filter(survey=survey).update(sealed=None)
     survey.status = given.status = Survey.Status.CLOSED
     survey.save(update_fields=["status"])
+    if connection.vendor == "sqlite":
+        # the WAL holds a commit per answer (a member's right beside a sealed answer): cut it, as for ballots
+        transaction.on_commit(evaluation_services._truncate_wal)
 
 
 @dataclass

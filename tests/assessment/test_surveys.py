@@ -158,3 +158,17 @@ def test_postgres_answers_carry_no_answering_transaction(world):
         stored = [r[0] for r in cursor.fetchall()]
     assert len(stored) == 8 and sorted(stored) == sorted(order)
     assert stored != order  # 1 in 40320 by chance
+
+
+def test_the_close_cuts_the_sqlite_wal_that_paired_rights_with_sealed_answers(
+    world, django_capture_on_commit_callbacks
+):
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite 的 WAL")
+    from dangjian.evaluations.services import _truncate_wal
+
+    survey = _open(world)
+    surveys.answer(survey, ALL_SATISFIED, member=world.members_b[0])
+    with django_capture_on_commit_callbacks() as callbacks:
+        surveys.close_survey(survey)
+    assert _truncate_wal in callbacks
