@@ -1,5 +1,6 @@
 """考核 over JSON: schemes, the town table, a branch's sheet, the office's entries and corrections, 申诉,
-定稿 and the ranking's publication; the same permissions and services as the pages."""
+定稿 and the ranking's publication, 满意度测评, 通报 and 问责; the same permissions and services as the
+pages."""
 
 import datetime as dt
 
@@ -13,10 +14,11 @@ from ninja.pagination import paginate
 
 from dangjian.accounts.access import access_for
 from dangjian.core.api import DbId, Message, Year
+from dangjian.members.models import Member
 from dangjian.orgs.choices import OrgKind
 
 from . import notices, services, surveys
-from .models import Notice, Objection, SchemeVersion, Survey, SurveyRight
+from .models import Accountability, Notice, Objection, SchemeVersion, Survey, SurveyRight
 
 router = Router(tags=["考核"])
 
@@ -476,5 +478,70 @@ def notice_step(request, notice_id: DbId, action: str):
     notice = get_object_or_404(found, pk=notice_id)
     try:
         return notices.advance(notice, action, request.user, access, timezone.localdate())
+    except ValidationError as exc:
+        _refuse(exc)
+
+
+class AccountabilityOut(Schema):
+    id: int
+    org_code: str
+    member_name: str
+    form: str
+    form_name: str
+    reason: str
+    notice_id: int | None
+    finding_url: str
+    decided_on: dt.date
+    decided_by: str
+
+    @staticmethod
+    def resolve_org_code(obj) -> str:
+        return obj.org.code
+
+    @staticmethod
+    def resolve_member_name(obj) -> str:
+        return obj.member.name
+
+    @staticmethod
+    def resolve_form_name(obj) -> str:
+        return notices.forms().get(obj.form, {}).get("name", obj.form)
+
+
+class AccountabilityIn(Schema):
+    org_code: str = Field(max_length=40)
+    member_id: DbId
+    form: str = Field(max_length=32)
+    reason: str = Field(max_length=1000)
+    decided_on: dt.date
+    decided_by: str = Field(max_length=50)
+    notice_id: DbId | None = None
+    finding_url: str = Field("", max_length=300)
+
+
+@router.get("/accountability", response=list[AccountabilityOut], summary="问责记录（仅党建办）")
+@paginate
+def list_accountability(request):
+    access = _office(request)
+    return Accountability.objects.filter(org__in=access.visible_orgs()).select_related("org", "member")
+
+
+@router.post("/accountability", response=AccountabilityOut, summary="记录对党支部负责人的问责（仅党建办）")
+def record_accountability(request, payload: AccountabilityIn):
+    access = _office(request)
+    org = get_object_or_404(access.visible_orgs().filter(kind=OrgKind.BRANCH), code=payload.org_code)
+    member = get_object_or_404(Member, pk=payload.member_id)
+    notice = get_object_or_404(Notice, pk=payload.notice_id) if payload.notice_id else None
+    try:
+        return notices.record_accountability(
+            org,
+            member,
+            payload.form,
+            payload.reason,
+            payload.decided_on,
+            payload.decided_by,
+            request.user,
+            notice=notice,
+            finding_url=payload.finding_url,
+        )
     except ValidationError as exc:
         _refuse(exc)

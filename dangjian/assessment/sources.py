@@ -2,18 +2,11 @@
 
 from collections import defaultdict
 
-FINDINGS_MODULE = "dangjian.supervision.findings"
+from dangjian.supervision.findings import findings_for_year
 
 
 def findings_by_org(year: int, org_ids: list[int] | None = None) -> dict[int, list]:
-    """督查 findings of the year by branch (supervision's `findings_for_year`). Until the supervision
-    findings are merged the module is missing and no findings are counted; any other import error raises."""
-    try:
-        from dangjian.supervision.findings import findings_for_year
-    except ModuleNotFoundError as exc:
-        if exc.name != FINDINGS_MODULE:
-            raise
-        return {}
+    """督查 findings of the year by branch (supervision's `findings_for_year`)."""
     found: dict[int, list] = defaultdict(list)
     for f in findings_for_year(year, org_ids):
         found[f.org_id].append(f)

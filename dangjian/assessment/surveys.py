@@ -13,10 +13,12 @@ from functools import lru_cache
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import F
 
 from dangjian.core.validators import control_problem
 from dangjian.evaluations import sealing
+from dangjian.evaluations import services as evaluation_services
 from dangjian.evaluations.services import code_hash, new_codes, normalise_code
 from dangjian.members.choices import ACTIVE_STATUSES
 from dangjian.members.models import Member
@@ -144,12 +146,28 @@ def answer(
             kind="member" if member is not None else "public",
             sealed=sealed,
         )
+        _rewrite_for_secrecy(survey, right.org_id)
+
+
+def _rewrite_for_secrecy(survey: Survey, org_id: int) -> None:
+    """PostgreSQL: as for the ballots (`evaluations.services._rewrite_for_secrecy`), every right and every
+    sealed answer of the branch is written again in this transaction, the answers in random order, so
+    neither the transaction id (xmin) nor the physical order (ctid) pairs a member with an answer.
+    (SQLite: the answer table is WITHOUT ROWID, stored in random-key order; see migration 0002.)"""
+    if connection.vendor != "postgresql":
+        return
+    SurveyRight.objects.filter(survey=survey, org_id=org_id).update(has_answered=F("has_answered"))
+    box = SurveyAnswer.objects.filter(survey=survey, org_id=org_id, sealed__isnull=False)
+    rows = list(box)
+    box.delete()
+    random.SystemRandom().shuffle(rows)
+    SurveyAnswer.objects.bulk_create(rows)
 
 
 @transaction.atomic
 def close_survey(survey: Survey) -> None:
     """Open the sealed answers, write the counts and the comments (random keys, shuffled), drop the answers'
-    contents; from now on the results show."""
+    contents; from now on the results show. On SQLite the WAL is then checkpointed and truncated."""
     given, survey = survey, Survey.objects.select_for_update().get(pk=survey.pk)
     if survey.status != Survey.Status.OPEN:
         raise ValidationError("测评已结束。")
@@ -177,6 +195,9 @@ def close_survey(survey: Survey) -> None:
     SurveyAnswer.objects.filter(survey=survey).update(sealed=None)
     survey.status = given.status = Survey.Status.CLOSED
     survey.save(update_fields=["status"])
+    if connection.vendor == "sqlite":
+        # the WAL holds a commit per answer (a member's right beside a sealed answer): cut it, as for ballots
+        transaction.on_commit(evaluation_services._truncate_wal)
 
 
 @dataclass

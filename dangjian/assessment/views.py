@@ -685,11 +685,11 @@ def notice_docx(request, pk: int):
 
 @login_required
 def accountability(request):
-    _office(request)
+    access = _office(request)
     if request.method == "POST":
         p = request.POST
         try:
-            org = get_object_or_404(Organisation, kind=OrgKind.BRANCH, code=p.get("org", ""))
+            org = get_object_or_404(access.visible_orgs().filter(kind=OrgKind.BRANCH), code=p.get("org", ""))
             member = Member.objects.filter(pk=int(p.get("member") or 0)).first()
             if member is None:
                 raise ValidationError("请选择负责人（党员编号）。")

@@ -142,3 +142,29 @@ def test_accountability_forms_are_data_and_the_person_must_belong_to_the_branch(
         world.branch_b, world.members_b[0], "interview", "组织生活流于形式", TODAY, "镇党委", office
     )
     assert record.pk
+
+
+def test_accountability_over_the_api_for_the_office_only(world, client_for):
+    office = client_for("office")
+    body = {
+        "org_code": "BRB",
+        "member_id": world.members_b[0].pk,
+        "form": "interview",
+        "reason": "组织生活流于形式",
+        "decided_on": "2026-01-05",
+        "decided_by": "镇党委",
+    }
+    created = office.post("/api/assessment/accountability", body, content_type="application/json")
+    assert created.status_code == 200 and created.json()["form_name"] == "约谈"
+    wrong = office.post(
+        "/api/assessment/accountability",
+        {**body, "member_id": world.members_a[0].pk},
+        content_type="application/json",
+    )
+    assert wrong.status_code == 400 and "不是乙企业党支部的党员" in wrong.json()["detail"]
+    listed = office.get("/api/assessment/accountability").json()["items"]
+    assert [(r["org_code"], r["member_name"], r["reason"]) for r in listed] == [
+        ("BRB", world.members_b[0].name, "组织生活流于形式")
+    ]
+    for role in ("oversight", "organiser_b", "member_b"):
+        assert client_for(role).get("/api/assessment/accountability").status_code == 403

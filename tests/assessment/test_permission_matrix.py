@@ -141,6 +141,22 @@ CASES = [
         },
         ok=(302,),
     ),
+    Case("api accountability", lambda w: "/api/assessment/accountability", OFFICE, api=True),
+    Case(
+        "api record accountability",
+        lambda w: "/api/assessment/accountability",
+        OFFICE,
+        method="post",
+        data=lambda w: {
+            "org_code": "BRB",
+            "member_id": w.members_b[0].pk,
+            "form": "interview",
+            "reason": "事由",
+            "decided_on": "2026-01-05",
+            "decided_by": "镇党委",
+        },
+        api=True,
+    ),
     Case(
         "api notices",
         lambda w: "/api/assessment/notices",

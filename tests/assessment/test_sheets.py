@@ -137,3 +137,18 @@ def test_year_on_year_change_reads_last_years_frozen_score(world):
     row = next(r for r in services.table([world.town], LAST_YEAR + 1, TODAY).rows if r.sheet.code == "BRB")
     assert row.previous == frozen.score
     assert row.change == (None if row.sheet.score is None else round(row.sheet.score - frozen.score, 1))
+
+
+def test_a_supervision_finding_costs_points_on_the_sheet_and_links_to_it(world):
+    """The 督查发现 indicator reads supervision's recorded findings, not a stand-in."""
+    from dangjian.supervision.rounds.choices import Result
+    from tests.supervision.rounds_helpers import YEAR, find, make_round
+
+    before = line(services.branch_sheet(world.branch_b, YEAR, TODAY)[0], "findings")
+    find(world, "committee_meeting", Result.NONCONFORMING)
+    after = line(services.branch_sheet(world.branch_b, YEAR, TODAY)[0], "findings")
+    assert (before.points, after.points) == (10, 7)
+    assert [e.url for e in after.evidence] == [
+        f"/supervision/rounds/{make_round(world).pk}/BRB/#item-{make_round(world).items.get(rule='committee_meeting').pk}"
+    ]
+    assert line(services.branch_sheet(world.branch_a, YEAR, TODAY)[0], "findings").points == 10

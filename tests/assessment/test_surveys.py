@@ -129,3 +129,46 @@ def test_counts_are_withheld_below_the_minimum_and_fed_into_the_score(world):
     with pytest.raises(ValidationError, match="测评已结束"):
         surveys.answer(survey, ALL_SATISFIED, member=world.members_a[5])
     assert Survey.objects.get().status == Survey.Status.CLOSED
+
+
+@pytest.mark.django_db(transaction=True)
+def test_postgres_answers_carry_no_answering_transaction(world):
+    """PostgreSQL stamps each row with the id of the transaction that wrote it (xmin): after each answer
+    every right and every sealed answer of the branch carries that answer's xmin, so no xmin join pairs a
+    member with an answer, and the answers' physical order (ctid) is not the answering order."""
+    if connection.vendor != "postgresql":
+        pytest.skip("xmin/ctid 只有 PostgreSQL 才有：设置 DATABASE_URL 后运行")
+    survey = _open(world)
+    codes = surveys.issue_codes(survey, world.branch_b, 3)
+    order = []
+    for who in [{"member": m} for m in world.members_b] + [{"code": c} for c in codes]:
+        surveys.answer(survey, ALL_SATISFIED, **who)
+        order += SurveyAnswer.objects.exclude(pk__in=order).values_list("pk", flat=True)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT DISTINCT xmin::text FROM assessment_surveyright WHERE survey_id = %s AND org_id = %s",
+                [survey.pk, world.branch_b.pk],
+            )
+            right_xmins = {r[0] for r in cursor.fetchall()}
+            cursor.execute("SELECT DISTINCT xmin::text FROM assessment_surveyanswer")
+            answer_xmins = {r[0] for r in cursor.fetchall()}
+        assert len(right_xmins | answer_xmins) == 1
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT id FROM assessment_surveyanswer ORDER BY ctid")
+        stored = [r[0] for r in cursor.fetchall()]
+    assert len(stored) == 8 and sorted(stored) == sorted(order)
+    assert stored != order  # 1 in 40320 by chance
+
+
+def test_the_close_cuts_the_sqlite_wal_that_paired_rights_with_sealed_answers(
+    world, django_capture_on_commit_callbacks
+):
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite 的 WAL")
+    from dangjian.evaluations.services import _truncate_wal
+
+    survey = _open(world)
+    surveys.answer(survey, ALL_SATISFIED, member=world.members_b[0])
+    with django_capture_on_commit_callbacks() as callbacks:
+        surveys.close_survey(survey)
+    assert _truncate_wal in callbacks

@@ -126,6 +126,7 @@ def test_command_refuses_a_non_empty_database_and_prints_logins(capsys):
     call_command("demo-logins")
     out = capsys.readouterr().out
     assert "dangjianban" in out and town.DEMO_PASSWORD in out and "（）" not in out
+    assert "zhenshuji" in out  # the 镇党委书记 who approves 通报
 
 
 def test_scaled_town():

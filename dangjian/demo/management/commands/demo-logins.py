@@ -4,7 +4,17 @@ from dangjian.accounts import twofactor
 from dangjian.accounts.models import User
 from dangjian.demo.town import DEMO_PASSWORD
 
-USERNAMES = ["dangjianban", "shangji", "shuji", "zuzhi", "zhidaoyuan", "xiaozuzhang", "dangyuan", "admin"]
+USERNAMES = [
+    "dangjianban",
+    "shangji",
+    "zhenshuji",  # 镇党委书记: approves 通报 (assessment demo)
+    "shuji",
+    "zuzhi",
+    "zhidaoyuan",
+    "xiaozuzhang",
+    "dangyuan",
+    "admin",
+]
 
 
 class Command(BaseCommand):
