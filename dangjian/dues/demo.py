@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import Sum
 
 from dangjian.accounts.models import User
+from dangjian.members.choices import ACTIVE_STATUSES
 from dangjian.orgs.choices import OrgCategory
 
 from .ledger import last_closed_month
@@ -80,17 +81,19 @@ def populate(ctx) -> None:
     office = User.objects.filter(kind=User.Kind.OFFICE).first()
     categories = {b.pk: b.category for b in ctx.branches}
     years = (today.year - 1, today.year)
-    profiles = [_profile(rng, m, categories.get(m.org_id, ""), y) for m in ctx.members for y in years]
+    # Only members in the party owe dues; the deceased and those who left have no ledger.
+    payers = [m for m in ctx.members if m.status in ACTIVE_STATUSES]
+    profiles = [_profile(rng, m, categories.get(m.org_id, ""), y) for m in payers for y in years]
     Profile.objects.bulk_create(profiles, batch_size=CHUNK)
     monthly: dict[int, dict[int, Decimal]] = {}
     for p in profiles:
         monthly.setdefault(p.member_id, {})[p.year] = p.monthly
     last = last_closed_month(today)
     months = months_between(dt.date(years[0], 1, 1), last)
-    behind = {m.pk: n for m, n in zip(rng.sample(ctx.members, len(BEHIND)), BEHIND, strict=True)}
-    exempt = next(m for m in ctx.members if m.pk not in behind)
+    behind = {m.pk: n for m, n in zip(rng.sample(payers, len(BEHIND)), BEHIND, strict=True)}
+    exempt = next(m for m in payers if m.pk not in behind)
     rows = []
-    for member in ctx.members:
+    for member in payers:
         owed = months[: len(months) - behind.get(member.pk, 0)] if member.pk != exempt.pk else months[:12]
         quarterly = rng.random() < 0.15
         step = 3 if quarterly else 1
