@@ -10,6 +10,8 @@ from django.db import transaction
 from django.db.models import Sum
 
 from dangjian.accounts.models import User
+from dangjian.meetings.models import Attendance, AttendanceStatus, Status
+from dangjian.members.choices import ACTIVE_STATUSES
 from dangjian.orgs.choices import OrgCategory
 
 from .ledger import last_closed_month
@@ -73,6 +75,23 @@ def _payment(member, months, monthly: dict[int, Decimal], paid_on, method, **kw)
 
 
 @transaction.atomic
+def _theme_days_attended(members, months) -> dict:
+    """(member id, month) -> the 主题党日 held that month at which the member was present."""
+    if not months:
+        return {}
+    present = Attendance.objects.filter(
+        member__in=members,
+        status=AttendanceStatus.PRESENT,
+        activity__kind=current().theme_item,
+        activity__status=Status.HELD,
+        activity__date__gte=months[0],
+        activity__date__lt=add_months(months[-1], 1),
+    ).select_related("activity")
+    return {
+        (a.member_id, a.activity.date.replace(day=1)): a.activity for a in present.order_by("activity__date")
+    }
+
+
 def populate(ctx) -> None:
     if ctx.scale:  # a county's ledger is built by `scale()` for the benchmark, not by every scaled demo
         return
@@ -80,17 +99,20 @@ def populate(ctx) -> None:
     office = User.objects.filter(kind=User.Kind.OFFICE).first()
     categories = {b.pk: b.category for b in ctx.branches}
     years = (today.year - 1, today.year)
-    profiles = [_profile(rng, m, categories.get(m.org_id, ""), y) for m in ctx.members for y in years]
+    # Only members in the party owe dues; the deceased and those who left have no ledger.
+    payers = [m for m in ctx.members if m.status in ACTIVE_STATUSES]
+    profiles = [_profile(rng, m, categories.get(m.org_id, ""), y) for m in payers for y in years]
     Profile.objects.bulk_create(profiles, batch_size=CHUNK)
     monthly: dict[int, dict[int, Decimal]] = {}
     for p in profiles:
         monthly.setdefault(p.member_id, {})[p.year] = p.monthly
     last = last_closed_month(today)
     months = months_between(dt.date(years[0], 1, 1), last)
-    behind = {m.pk: n for m, n in zip(rng.sample(ctx.members, len(BEHIND)), BEHIND, strict=True)}
-    exempt = next(m for m in ctx.members if m.pk not in behind)
+    behind = {m.pk: n for m, n in zip(rng.sample(payers, len(BEHIND)), BEHIND, strict=True)}
+    exempt = next(m for m in payers if m.pk not in behind)
+    theme_days = _theme_days_attended(payers, months)
     rows = []
-    for member in ctx.members:
+    for member in payers:
         owed = months[: len(months) - behind.get(member.pk, 0)] if member.pk != exempt.pk else months[:12]
         quarterly = rng.random() < 0.15
         step = 3 if quarterly else 1
@@ -98,8 +120,15 @@ def populate(ctx) -> None:
             chunk = owed[i : i + step]
             paid_on = chunk[0].replace(day=rng.randint(5, 25))
             method = Method.TRANSFER if quarterly else rng.choice([Method.CASH, Method.CASH, Method.TRANSFER])
+            at = {}
+            if not quarterly and (activity := theme_days.get((member.pk, chunk[0]))):
+                # Paid in cash at the month's 主题党日: the ledger is then its 党费交纳台帐.
+                paid_on, method = activity.date, Method.CASH
+                at = {"activity": activity, "source": Payment.Source.THEME_DAY}
             rows.append(
-                _payment(member, chunk, monthly[member.pk], paid_on, method, recorded_by=office, note="")
+                _payment(
+                    member, chunk, monthly[member.pk], paid_on, method, recorded_by=office, note="", **at
+                )
             )
     _bulk_ledger(rows)
     Relief.objects.create(

@@ -483,13 +483,15 @@ def town_summary(branches, year: int) -> list[SummaryRow]:
         pay = ZERO if kind == Relief.Kind.EXEMPT else min(amount, base)
         for m in months_between(max(start, dt.date(year, 1, 1)), min(end, dt.date(year, 12, 1))):
             relief_cut[org_id, m.month] += base - pay
+    fen = rates.current().round  # the database's SUM may come back with any number of decimals
     out = []
     for pk, code, name in orgs:
         cells = [
-            SummaryCell(due.get(pk, ZERO) - relief_cut[pk, m], paid[pk].get(m, ZERO)) for m in range(1, 13)
+            SummaryCell(fen(due.get(pk, ZERO) - relief_cut[pk, m]), fen(paid[pk].get(m, ZERO)))
+            for m in range(1, 13)
         ]
         total, last = remitted.get(pk, (ZERO, None))
-        out.append(SummaryRow(pk, code, name, cells, total, last))
+        out.append(SummaryRow(pk, code, name, cells, fen(total), last))
     return out
 
 

@@ -18,6 +18,11 @@ def paid_activities(activities) -> set[int]:
     )
 
 
+def paid_at(activity) -> bool:
+    """Whether `activity` is a 主题党日 at which a payment is recorded and not reversed."""
+    return activity.kind == current().theme_item and activity.pk in paid_activities([activity.pk])
+
+
 def with_ledger(fact, paid: set[int]):
     """The compliance engine's ActivityFact, with the ledger's part and record added when it was paid at."""
     book = current()

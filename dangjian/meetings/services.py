@@ -20,6 +20,8 @@ from django.dispatch import Signal
 from django.utils import timezone
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from dangjian.dues import rates as dues_rates
+from dangjian.dues import theme_day as dues_theme_day
 from dangjian.members.choices import ACTIVE_STATUSES, Category
 from dangjian.members.models import Member
 from dangjian.orgs.choices import COMMITTEE_TITLES, OrgKind, PositionTitle
@@ -789,7 +791,7 @@ def record_checklist(
     """Each record the rulebook item requires: present or missing, and how it is satisfied.
 
     Facts are entered once: the 签到表 is the recorded attendance, the 会议记录 may be the minutes written in
-    the page, and the 整改措施 are the rectification items.
+    the page, the 整改措施 are the rectification items, and a 主题党日's 党费交纳台帐 is the dues ledger.
     """
     item = activity.item
     book = rulebook.current()
@@ -797,6 +799,7 @@ def record_checklist(
     if records is None:
         records = list(activity.records.kept())
     kinds = {r.kind for r in records}
+    ledger = dues_rates.current().theme_record
     rows = []
     for code in codes:
         name = book.record_name(code)
@@ -815,6 +818,8 @@ def record_checklist(
             rows.append(CheckRow(code, name, True, "会议记录已在页面中填写"))
         elif code == "rectification" and activity.rectifications.exists():
             rows.append(CheckRow(code, name, True, "整改措施已逐条登记"))
+        elif code == ledger and dues_theme_day.paid_at(activity):
+            rows.append(CheckRow(code, name, True, "党费已登记到党费台账"))
         else:
             rows.append(CheckRow(code, name, False))
     return rows
@@ -830,6 +835,14 @@ class StageCheck:
     @property
     def complete(self) -> bool:
         return all(r.present for r in self.rows)
+
+
+def parts_done(activity: Activity) -> set[str]:
+    """The item's parts held: those ticked, and a 主题党日's 交纳党费 once the dues ledger has it."""
+    done = set(activity.parts or ())
+    if dues_theme_day.paid_at(activity):
+        done.add(dues_rates.current().theme_part)
+    return done
 
 
 def stage_checklist(activity: Activity) -> list[StageCheck]:

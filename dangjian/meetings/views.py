@@ -183,6 +183,7 @@ def activity_detail(request, pk: int):
             "can_manage": can_manage,
             "can_record": request.user.has_perm("meetings.record_attendance", activity),
             "checklist": services.record_checklist(activity),
+            "parts_done": services.parts_done(activity),
             "stages": services.stage_checklist(activity),
             "records": [r for r in records if not r.removed_at],
             "removed": [r for r in records if r.removed_at],

@@ -2,6 +2,7 @@
 own, a branch's 书记/组织委员 their branch, the office the town; a 上级党委 reads totals only."""
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
@@ -164,3 +165,13 @@ def test_oversight_reads_totals_but_no_member_amounts(world, client_for):
     rows = client_for("oversight").get(f"/api/dues/summary?year={YEAR}").json()
     assert {r["org_code"] for r in rows} == {"BRA", "BRB"}
     assert client_for("oversight").get("/dues/org/BRA/").status_code == 403
+
+
+def test_the_summary_api_gives_amounts_in_fen(world, client_for, profile, pay):
+    for m in world.members_a[:3]:
+        profile(m, YEAR)
+    pay(world.members_a[0], dt.date(YEAR, 1, 1))
+    rows = client_for("office").get(f"/api/dues/summary?year={YEAR}").json()
+    [january] = [r["months"][0] for r in rows if r["org_code"] == "BRA"]
+    # SQLite's SUM of decimals came back as "40.000000000000": money is given to the fen.
+    assert january["paid"] == "40.00" and re.fullmatch(r"\d+\.\d\d", january["due"]), january

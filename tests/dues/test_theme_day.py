@@ -78,3 +78,26 @@ def test_only_members_present_are_recorded(world, profile):
     profile(absent, 2025)
     result = services.pay_at_activity(activity, [absent.pk], method="cash", user=None)
     assert result.recorded == [] and "未登记出席" in result.skipped[0]
+
+
+def test_the_activity_page_shows_the_ledger_record_and_part_once_paid(world, profile, client_for):
+    parts = ["集中学习", "听党课", "民主议事", "志愿服务"]
+    activity = _theme_day(world, dt.date(2025, 5, 8), parts)
+    m = world.members_a[0]
+    profile(m, 2025)
+    client = client_for("secretary_a")
+    before = client.get(f"/meetings/{activity.pk}/").content.decode()
+    assert '党费交纳台帐：<span class="tag tag-red">缺</span>' in before
+    assert '交纳党费：<span class="tag">未开展</span>' in before
+
+    result = services.pay_at_activity(activity, [m.pk], method="cash", user=world.user("secretary_a"))
+    page = client.get(f"/meetings/{activity.pk}/").content.decode()
+    assert '党费交纳台帐：<span class="tag tag-ok">有</span>' in page
+    assert "党费已登记到党费台账" in page
+    assert '交纳党费：<span class="tag tag-ok">已开展</span>' in page
+
+    services.reverse(result.recorded[0], user=None, reason="录错活动", on=dt.date(2025, 5, 9))
+    assert (
+        '党费交纳台帐：<span class="tag tag-red">缺</span>'
+        in client.get(f"/meetings/{activity.pk}/").content.decode()
+    )

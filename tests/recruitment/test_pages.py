@@ -32,7 +32,7 @@ def test_a_17_year_old_is_refused_on_the_page_and_nothing_is_kept(world, client_
     response = client_for("secretary_a").post("/recruitment/org/BRA/new/", new_file(born, today))
     assert response.status_code == 200
     text = response.content.decode()
-    assert "未满18周岁" in text and "《中国共产党章程》第一条" in text
+    assert "未满18周岁" in text and "细则》（2014）第二章，第1步" in text
     assert not Applicant.objects.exists()
 
 

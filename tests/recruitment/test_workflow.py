@@ -19,7 +19,7 @@ def refused(facts, new, birth=BORN):
 def test_a_17_year_old_is_refused_and_18_accepted():
     birth = dt.date(2008, 6, 15)
     problems = refused([], StepFact("application", dt.date(2026, 6, 14)), birth)
-    assert problems and "未满18周岁" in problems[0] and "《中国共产党章程》第一条" in problems[0]
+    assert problems and "未满18周岁" in problems[0] and "细则》（2014）第二章，第1步" in problems[0]
     assert refused([], StepFact("application", dt.date(2026, 6, 15)), birth) == []
 
 
@@ -72,6 +72,7 @@ def test_publicity_over_national_day_counts_working_days():
     short = StepFact("publicity", dt.date(2025, 9, 29), end_date=dt.date(2025, 10, 10))
     problems = check(ready, short, BORN, TODAY).refused
     assert len(problems) == 1 and "只有 4 个工作日" in problems[0] and "2025-10-11" in problems[0]
+    assert "第四章，第13步" in problems[0]  # 公示 before the 预审: 预备党员的接收, not 第三章
     enough = StepFact("publicity", dt.date(2025, 9, 29), end_date=dt.date(2025, 10, 11))
     assert check(ready, enough, BORN, TODAY).refused == []
     # 预审 only after the 公示 is over
