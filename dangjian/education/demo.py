@@ -69,4 +69,8 @@ def populate(ctx) -> None:
         since = inactivity.month_start(today, policy.current().inactivity.months)
         rows = Attendance.objects.filter(member=away, activity__date__gte=since)
         MakeUpTask.objects.filter(attendance__in=rows).delete()
-        rows.exclude(status="").update(status=AttendanceStatus.ABSENT, leave_state="", leave_reason="")
+        # by id: an UPDATE … IN (a join) can take minutes on PostgreSQL before the new rows are analysed
+        ids = list(rows.exclude(status="").values_list("pk", flat=True))
+        Attendance.objects.filter(pk__in=ids).update(
+            status=AttendanceStatus.ABSENT, leave_state="", leave_reason=""
+        )

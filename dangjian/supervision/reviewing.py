@@ -209,8 +209,10 @@ def start(activity: Activity, user, access: Access, reason: str = "") -> Review:
 
 
 def _locked(review: Review) -> Review:
-    locked = (
-        Review.objects.select_for_update().select_related("activity__org", "started_by").get(pk=review.pk)
+    locked = (  # `of`: PostgreSQL cannot lock the nullable side of the outer join to started_by
+        Review.objects.select_for_update(of=("self",))
+        .select_related("activity__org", "started_by")
+        .get(pk=review.pk)
     )
     review.__dict__.update(locked.__dict__)
     return review
